@@ -1,0 +1,23 @@
+namespace WasmMesh.Sources;
+
+/// <summary>Reads modules from OCI registries (the seam between the provider and the OCI client).</summary>
+internal interface IRegistryModuleSource
+{
+    /// <summary>Resolves an image reference to its manifest digest.</summary>
+    Task<Digest> ResolveAsync(ImageReference image, ReadOnlyMemory<byte> pullSecret, CancellationToken cancellationToken);
+
+    /// <summary>Pulls the module an image holds.</summary>
+    Task<RegistryModule> PullAsync(ImageReference image, ReadOnlyMemory<byte> pullSecret, CancellationToken cancellationToken);
+}
+
+/// <summary>A pulled module: its manifest digest, the layout it was stored in, and the raw wasm bytes.</summary>
+internal sealed class RegistryModule(Digest manifestDigest, string layout, Stream content, IAsyncDisposable owner) : IAsyncDisposable
+{
+    public Digest ManifestDigest { get; } = manifestDigest;
+
+    public string Layout { get; } = layout;
+
+    public Stream Content { get; } = content;
+
+    public ValueTask DisposeAsync() => owner.DisposeAsync();
+}

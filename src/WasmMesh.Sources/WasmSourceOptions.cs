@@ -1,0 +1,26 @@
+namespace WasmMesh.Sources;
+
+/// <summary>Options of the registry and object sources.</summary>
+public sealed class WasmSourceOptions
+{
+    /// <summary>The default size limit: 256 MiB.</summary>
+    public const long DefaultMaxModuleSize = 256L << 20;
+
+    /// <summary>The largest module accepted, in bytes. Default 256 MiB.</summary>
+    public long MaxModuleSize { get; set; } = DefaultMaxModuleSize;
+
+    /// <summary>How long one fetch may take, from the first request to the last byte. Default 5 minutes.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long establishing a connection may take. Default 15 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many redirects an object URL may follow. Default 5.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Whether modules that export no <c>proxy_abi_version_*</c> function are refused. Default
+    /// <see langword="false"/>: the ABI version is reported (<see cref="WasmModuleResult.ProxyAbiVersion"/>) but not enforced.
+    /// </summary>
+    public bool RequireProxyWasmAbi { get; set; }
+}
