@@ -1,0 +1,307 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WasmMesh.Oci;
+
+/// <summary>The registry client behind <see cref="IWasmRegistryClient"/>.</summary>
+internal sealed class WasmRegistryClient : IWasmRegistryClient
+{
+    /// <summary>The annotation that marks the compat image format.</summary>
+    public const string VariantAnnotation = "module.wasm.image/variant";
+
+    private const string TitleAnnotation = "org.opencontainers.image.title";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly OciClientOptions _options;
+    private readonly IRegistryCredentialProvider _credentialProvider;
+    private readonly ILogger<WasmRegistryClient> _logger;
+    private readonly RegistryEndpointResolver _endpoints;
+    private readonly TokenCache _tokens;
+
+    public WasmRegistryClient(IHttpClientFactory httpClientFactory, IOptions<OciClientOptions> options, IRegistryCredentialProvider credentialProvider, TimeProvider timeProvider, ILogger<WasmRegistryClient> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _credentialProvider = credentialProvider;
+        _logger = logger;
+        _endpoints = new RegistryEndpointResolver(_options, logger);
+        _tokens = new TokenCache(timeProvider);
+    }
+
+    public async Task<Digest> ResolveAsync(ImageReference reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var session = await OpenSessionAsync(reference, credentials, push: false, cancellationToken).ConfigureAwait(false);
+        return await session.ResolveManifestAsync(reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WasmPullResult> PullAsync(ImageReference reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var session = await OpenSessionAsync(reference, credentials, push: false, cancellationToken).ConfigureAwait(false);
+        return await PullAsync(session, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WasmPushResult> PushAsync(ImageReference reference, string wasmFilePath, WasmPushOptions options, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentException.ThrowIfNullOrEmpty(wasmFilePath);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Validate the module before touching the network.
+        var module = await WasmModuleInspector.InspectFileAsync(wasmFilePath, cancellationToken).ConfigureAwait(false);
+        var wasmSize = new FileInfo(wasmFilePath).Length;
+        if (wasmSize > _options.MaxBlobSize)
+        {
+            throw new SizeLimitExceededException(_options.MaxBlobSize, Path.GetFileName(wasmFilePath), wasmSize);
+        }
+
+        Digest wasmSha256;
+        var hashStream = OpenFile(wasmFilePath);
+        await using (hashStream.ConfigureAwait(false))
+        {
+            wasmSha256 = await Digest.ComputeSha256Async(hashStream, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? layerFile = null;
+        try
+        {
+            var blobs = new List<(Descriptor Descriptor, Func<Stream> Open)>();
+            ImageManifest manifest;
+            if (options.Format == WasmPushFormat.Image)
+            {
+                layerFile = Path.Combine(Path.GetTempPath(), $"wasmmesh-layer-{Guid.NewGuid():N}.tar.gz");
+                (Digest Digest, long Size, Digest DiffId) layer;
+                var output = new FileStream(layerFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+                await using (output.ConfigureAwait(false))
+                {
+                    layer = await ImageLayerWriter.WriteAsync(wasmFilePath, output, cancellationToken).ConfigureAwait(false);
+                }
+
+                var config = JsonSerializer.SerializeToUtf8Bytes(
+                    new ImageConfig { Architecture = options.ImageArchitecture, OS = options.ImageOS, RootFs = new RootFs { DiffIds = [layer.DiffId] } },
+                    OciJsonContext.Default.ImageConfig);
+                var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.ComputeSha256(config), Size = config.Length };
+                var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayerTarGzip, Digest = layer.Digest, Size = layer.Size };
+                var path = layerFile;
+                blobs.Add((configDescriptor, () => new MemoryStream(config, writable: false)));
+                blobs.Add((layerDescriptor, () => OpenFile(path)));
+                manifest = new ImageManifest
+                {
+                    MediaType = MediaTypes.OciManifest,
+                    Config = configDescriptor,
+                    Layers = [layerDescriptor],
+                    Annotations = SortedAnnotations(options.Annotations, (VariantAnnotation, "compat")),
+                };
+            }
+            else
+            {
+                var abi = module.ProxyAbiVersion is { } marker
+                    ? "v" + marker[WasmModuleInspector.ProxyAbiExportPrefix.Length..].Replace('_', '.')
+                    : null;
+                var config = JsonSerializer.SerializeToUtf8Bytes(new WasmeRuntimeConfig { AbiVersions = abi is null ? [] : [abi] }, OciJsonContext.Default.WasmeRuntimeConfig);
+                var configDigest = Digest.ComputeSha256(config);
+                var configDescriptor = new Descriptor { MediaType = MediaTypes.WasmeConfig, Digest = configDigest, Size = config.Length };
+                var contentDescriptor = new Descriptor
+                {
+                    MediaType = MediaTypes.WasmeContentLayer,
+                    Digest = wasmSha256,
+                    Size = wasmSize,
+                    Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [TitleAnnotation] = "filter.wasm" },
+                };
+                blobs.Add((configDescriptor, () => new MemoryStream(config, writable: false)));
+                blobs.Add((contentDescriptor, () => OpenFile(wasmFilePath)));
+                manifest = new ImageManifest
+                {
+                    MediaType = MediaTypes.OciManifest,
+                    Config = configDescriptor,
+                    Layers =
+                    [
+                        configDescriptor with { Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [TitleAnnotation] = "runtime-config.json" } },
+                        contentDescriptor,
+                    ],
+                    Annotations = options.Annotations.Count == 0 ? null : SortedAnnotations(options.Annotations),
+                };
+            }
+
+            var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+            var manifestDigest = Digest.ComputeSha256(manifestBytes);
+            if (reference.Digest is { } wanted && wanted != manifestDigest)
+            {
+                throw new DigestMismatchException(wanted, manifestDigest, $"the manifest for {reference}");
+            }
+
+            var session = await OpenSessionAsync(reference, options.Credentials, push: true, cancellationToken).ConfigureAwait(false);
+            var total = blobs.Sum(b => b.Descriptor.Size);
+            long done = 0;
+            var description = $"push {reference}";
+            void Report(long n)
+            {
+                done += n;
+                progress?.Report(new TransferProgress(description, done, total));
+            }
+
+            foreach (var (descriptor, open) in blobs)
+            {
+                await session.UploadBlobAsync(descriptor.Digest, descriptor.Size, open, progress is null ? null : Report, cancellationToken).ConfigureAwait(false);
+            }
+
+            var pushed = await session.PutManifestAsync(reference.Tag ?? manifestDigest.ToString(), manifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+            Log.Pushed(_logger, reference.ToString(), pushed);
+            return new WasmPushResult
+            {
+                Reference = reference.WithDigest(pushed),
+                ManifestDigest = pushed,
+                ManifestMediaType = MediaTypes.OciManifest,
+                Format = options.Format,
+                WasmSha256 = wasmSha256,
+                WasmSize = wasmSize,
+                Manifest = manifest,
+            };
+        }
+        finally
+        {
+            if (layerFile is not null && File.Exists(layerFile))
+            {
+                File.Delete(layerFile);
+            }
+        }
+    }
+
+    public async Task<WasmInspectResult> InspectAsync(ImageReference reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        var pull = await PullAsync(reference, credentials, cancellationToken).ConfigureAwait(false);
+        await using (pull.ConfigureAwait(false))
+        {
+            var module = await WasmModuleInspector.InspectAsync(pull.Content, reference.ToString(), cancellationToken).ConfigureAwait(false);
+
+            // The inspector reads sections to the end; make sure the end (and so the digest check) was reached.
+            var rest = new byte[1];
+            while (await pull.Content.ReadAsync(rest, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
+            var content = (WasmContentStream)pull.Content;
+            return new WasmInspectResult
+            {
+                Reference = reference,
+                ManifestDigest = pull.ManifestDigest,
+                ManifestMediaType = pull.ManifestMediaType,
+                ImageManifestDigest = pull.ImageManifestDigest,
+                Layout = pull.Layout,
+                ConfigMediaType = pull.ConfigMediaType,
+                LayerMediaTypes = pull.LayerMediaTypes,
+                WasmSha256 = pull.WasmSha256!.Value,
+                WasmSize = content.BytesRead,
+                Module = module,
+            };
+        }
+    }
+
+    public async Task CheckCredentialsAsync(string registry, RegistryCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(registry);
+        ArgumentNullException.ThrowIfNull(credentials);
+        var reference = new ImageReference { Registry = DockerConfigCredentials.NormalizeRegistry(registry), Repository = string.Empty };
+        var session = CreateSession(reference, credentials, push: false);
+        await session.PingAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<RegistrySession> OpenSessionAsync(ImageReference reference, RegistryCredentials? credentials, bool push, CancellationToken cancellationToken)
+    {
+        credentials ??= await _credentialProvider.GetCredentialsAsync(reference.Registry, cancellationToken).ConfigureAwait(false);
+        return CreateSession(reference, credentials, push);
+    }
+
+    private RegistrySession CreateSession(ImageReference reference, RegistryCredentials? credentials, bool push)
+        => new(_httpClientFactory.CreateClient(OciHttp.ClientName), _options, _endpoints, _tokens, reference, credentials, push, _logger);
+
+    private async Task<WasmPullResult> PullAsync(RegistrySession session, CancellationToken cancellationToken)
+    {
+        var reference = session.Reference;
+        var subject = reference.ToString();
+        var top = await session.GetManifestAsync(reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        var topType = MediaTypeOf(top, subject);
+        var content = top;
+        var mediaType = topType;
+        Digest? imageDigest = null;
+        if (MediaTypes.IsIndex(topType))
+        {
+            var index = Deserialize(top.Bytes, OciJsonContext.Default.ImageIndex, subject);
+            var selected = LayoutDetector.SelectFromIndex(index, subject);
+            if (selected.Size > _options.MaxManifestSize)
+            {
+                throw new SizeLimitExceededException(_options.MaxManifestSize, $"manifest {selected.Digest} of {subject}", selected.Size);
+            }
+
+            content = await session.GetManifestAsync(selected.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+            mediaType = MediaTypeOf(content, subject);
+            if (MediaTypes.IsIndex(mediaType))
+            {
+                throw new UnsupportedWasmLayoutException(subject, "the image index points at another index; nested indexes are not supported");
+            }
+
+            imageDigest = content.Digest;
+        }
+
+        var manifest = Deserialize(content.Bytes, OciJsonContext.Default.ImageManifest, subject);
+        var match = LayoutDetector.Detect(manifest, mediaType, subject);
+        Log.Pulling(_logger, subject, top.Digest, match.Layout);
+        var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
+        var stream = await WasmContentStream.OpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
+        return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);
+    }
+
+    private static string MediaTypeOf(ManifestContent content, string subject)
+    {
+        var probe = Deserialize(content.Bytes, OciJsonContext.Default.ManifestProbe, subject);
+        if (probe.SchemaVersion != 2)
+        {
+            throw new InvalidManifestException(subject, $"schemaVersion is {probe.SchemaVersion}; only schema 2 manifests (OCI, Docker v2) are supported");
+        }
+
+        if (!string.IsNullOrEmpty(probe.MediaType))
+        {
+            return probe.MediaType;
+        }
+
+        if (content.MediaType is { } header && MediaTypes.AllManifests.Contains(header))
+        {
+            return header;
+        }
+
+        return probe.Manifests is not null ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+    }
+
+    private static T Deserialize<T>(byte[] bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string subject)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type) ?? throw new InvalidManifestException(subject, "the document is null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidManifestException(subject, $"not a valid {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
+    private static SortedDictionary<string, string> SortedAnnotations(IReadOnlyDictionary<string, string> user, params (string Key, string Value)[] fixedAnnotations)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in user)
+        {
+            result[key] = value;
+        }
+
+        foreach (var (key, value) in fixedAnnotations)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static FileStream OpenFile(string path)
+        => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+}
