@@ -47,12 +47,13 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
     {
         var (meta, items) = await ListWithMetadataAsync(namespaceName, options, cancellationToken).ConfigureAwait(false);
         var list = new T[items.Count];
+        var metadata = new ObjectMeta[items.Count];
         for (var i = 0; i < list.Length; i++)
         {
-            list[i] = items[i].Item;
+            (list[i], metadata[i]) = items[i];
         }
 
-        return new KubernetesList<T> { Metadata = meta, Items = list };
+        return new KubernetesList<T> { Metadata = meta, Items = list, ItemMetadata = metadata };
     }
 
     internal async Task<(ListMeta Metadata, List<(T Item, ObjectMeta Metadata)> Items)> ListWithMetadataAsync(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)

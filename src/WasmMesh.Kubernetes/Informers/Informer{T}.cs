@@ -1,0 +1,451 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace WasmMesh.Kubernetes;
+
+/// <summary>
+/// A local cache of one resource type kept current by list-then-watch: lists (in pages), watches from the
+/// list's resource version, relists after 410 Gone, reconnects with backoff after a dropped or silent stream,
+/// and re-announces everything periodically. Read the cache with <see cref="Get"/>/<see cref="List"/>; receive
+/// changes as keyed events from <see cref="WatchChangesAsync"/>.
+/// </summary>
+/// <typeparam name="T">The object type.</typeparam>
+public sealed partial class Informer<T> : IAsyncDisposable
+    where T : class
+{
+    private readonly IKubernetesResourceClient<T> _client;
+    private readonly InformerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _resourceName;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly List<Channel<InformerEvent<T>>> _subscribers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private ITimer? _resyncTimer;
+    private string? _resourceVersion;
+    private long _relists;
+    private long _watchRestarts;
+
+    /// <summary>Creates an informer; call <see cref="StartAsync"/> to begin.</summary>
+    /// <param name="client">The resource client to list and watch with.</param>
+    /// <param name="options">Namespace, selectors, timeouts; null for defaults.</param>
+    /// <param name="logger">A logger; null for none.</param>
+    /// <param name="timeProvider">The clock for backoff, silence detection and resync; null for the system clock.</param>
+    public Informer(IKubernetesResourceClient<T> client, InformerOptions? options = null, ILogger<Informer<T>>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _options = options ?? new InformerOptions();
+        _logger = logger ?? NullLogger<Informer<T>>.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _resourceName = client.ResourceType.ToString();
+    }
+
+    /// <summary>True once the first list has filled the cache.</summary>
+    public bool HasSynced => _synced.Task.IsCompletedSuccessfully;
+
+    /// <summary>The resource version of the last list or event applied to the cache.</summary>
+    public string? ResourceVersion => Volatile.Read(ref _resourceVersion);
+
+    /// <summary>How many objects the cache holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cache.Count;
+            }
+        }
+    }
+
+    /// <summary>How many full lists ran (1 after the initial sync; more after 410 Gone).</summary>
+    public long RelistCount => Interlocked.Read(ref _relists);
+
+    /// <summary>How many times the watch was re-established after it ended, dropped or went silent.</summary>
+    public long WatchRestartCount => Interlocked.Read(ref _watchRestarts);
+
+    /// <summary>Starts listing and watching in the background; returns at once.</summary>
+    /// <param name="cancellationToken">Unused; stop the informer with <see cref="DisposeAsync"/>.</param>
+    /// <returns>A completed task.</returns>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("The informer is already started.");
+        }
+
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        if (_options.ResyncPeriod is { } period && period > TimeSpan.Zero)
+        {
+            _resyncTimer = _time.CreateTimer(_ => Resync(), null, period, period);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until the first list has filled the cache.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when synced.</returns>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken = default) => _synced.Task.WaitAsync(cancellationToken);
+
+    /// <summary>The cached object, or null.</summary>
+    /// <param name="namespaceName">The namespace; null or empty for cluster-scoped objects.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The object or null.</returns>
+    public T? Get(string? namespaceName, string name)
+    {
+        lock (_gate)
+        {
+            return _cache.TryGetValue(KeyOf(namespaceName, name), out var entry) ? entry.Object : null;
+        }
+    }
+
+    /// <summary>A snapshot of the cached objects.</summary>
+    /// <param name="namespaceName">Only this namespace; null for all.</param>
+    /// <returns>The objects.</returns>
+    public IReadOnlyList<T> List(string? namespaceName = null)
+    {
+        lock (_gate)
+        {
+            return _cache.Values
+                .Where(e => namespaceName is null || e.Namespace == namespaceName)
+                .Select(e => e.Object)
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Change notifications, in order, keyed by namespace/name. The sequence starts with an
+    /// <see cref="InformerEventType.Added"/> event for every object already cached, so a subscriber never misses
+    /// an object whenever it subscribes. It ends when the informer is disposed or the token is cancelled.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The events.</returns>
+    public async IAsyncEnumerable<InformerEvent<T>> WatchChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<InformerEvent<T>>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_gate)
+        {
+            foreach (var entry in _cache.Values)
+            {
+                channel.Writer.TryWrite(entry.ToEvent(InformerEventType.Added));
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                _subscribers.Add(channel);
+            }
+        }
+
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _subscribers.Remove(channel);
+            }
+        }
+    }
+
+    /// <summary>Stops the informer and ends all subscriptions.</summary>
+    /// <returns>A task that completes when the background loop has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_resyncTimer is not null)
+        {
+            await _resyncTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        lock (_gate)
+        {
+            foreach (var s in _subscribers)
+            {
+                s.Writer.TryComplete();
+            }
+
+            _subscribers.Clear();
+        }
+
+        _synced.TrySetCanceled();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var backoff = _options.InitialBackoff;
+        string? resourceVersion = null;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    resourceVersion = await RelistAsync(stop).ConfigureAwait(false);
+                    backoff = _options.InitialBackoff;
+                }
+
+                var (lastVersion, received) = await WatchAsync(resourceVersion, stop).ConfigureAwait(false);
+                resourceVersion = lastVersion;
+                Interlocked.Increment(ref _watchRestarts);
+                if (received)
+                {
+                    backoff = _options.InitialBackoff;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (KubernetesApiException ex) when (ex.IsGone)
+            {
+                LogGone(_logger, _resourceName, resourceVersion);
+                resourceVersion = null;
+            }
+            catch (Exception ex) when (ex is KubernetesApiException or HttpRequestException or IOException or TimeoutException or System.Text.Json.JsonException)
+            {
+                LogFailure(_logger, _resourceName, backoff.TotalSeconds, ex);
+                try
+                {
+                    await Task.Delay(Jitter(backoff), _time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task<string> RelistAsync(CancellationToken stop)
+    {
+        var fresh = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        string? continueToken = null;
+        string? listVersion = null;
+        do
+        {
+            KubernetesList<T> page;
+            try
+            {
+                page = await _client.ListAsync(_options.Namespace, new ListOptions
+                {
+                    LabelSelector = _options.LabelSelector,
+                    FieldSelector = _options.FieldSelector,
+                    Limit = _options.PageSize > 0 ? _options.PageSize : null,
+                    Continue = continueToken,
+                }, stop).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex) when (ex.IsGone && continueToken is not null)
+            {
+                // The continue token expired between pages: start the list again.
+                fresh.Clear();
+                continueToken = null;
+                continue;
+            }
+
+            for (var i = 0; i < page.Items.Count; i++)
+            {
+                var meta = MetadataOf(page, i);
+                var entry = new Entry(page.Items[i], meta.Namespace ?? string.Empty, meta.Name ?? string.Empty);
+                fresh[entry.Key] = entry;
+            }
+
+            listVersion ??= page.Metadata.ResourceVersion;
+            continueToken = string.IsNullOrEmpty(page.Metadata.Continue) ? null : page.Metadata.Continue;
+            if (continueToken is null)
+            {
+                listVersion = page.Metadata.ResourceVersion ?? listVersion;
+            }
+        }
+        while (continueToken is not null);
+
+        lock (_gate)
+        {
+            foreach (var (key, entry) in fresh)
+            {
+                if (!_cache.TryGetValue(key, out var old))
+                {
+                    Publish(entry.ToEvent(InformerEventType.Added));
+                }
+                else if (!ReferenceEquals(old.Object, entry.Object) && !Equals(old.Object, entry.Object))
+                {
+                    Publish(entry.ToEvent(InformerEventType.Updated, old.Object));
+                }
+            }
+
+            foreach (var (key, old) in _cache)
+            {
+                if (!fresh.ContainsKey(key))
+                {
+                    Publish(old.ToEvent(InformerEventType.Deleted));
+                }
+            }
+
+            _cache.Clear();
+            foreach (var (key, entry) in fresh)
+            {
+                _cache[key] = entry;
+            }
+
+            Volatile.Write(ref _resourceVersion, listVersion);
+        }
+
+        Interlocked.Increment(ref _relists);
+        LogListed(_logger, _resourceName, fresh.Count, listVersion);
+        _synced.TrySetResult();
+        return listVersion ?? string.Empty;
+    }
+
+    private async Task<(string ResourceVersion, bool Received)> WatchAsync(string resourceVersion, CancellationToken stop)
+    {
+        var timeout = _options.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble());
+        using var silence = new CancellationTokenSource(_options.SilenceTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, silence.Token);
+        var received = false;
+        var options = new WatchOptions
+        {
+            ResourceVersion = resourceVersion,
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+            AllowWatchBookmarks = true,
+            TimeoutSeconds = (int)Math.Max(1, timeout),
+        };
+        try
+        {
+            await foreach (var e in _client.WatchAsync(_options.Namespace, options, linked.Token).ConfigureAwait(false))
+            {
+                silence.CancelAfter(_options.SilenceTimeout);
+                received = true;
+                if (e.Metadata.ResourceVersion is { Length: > 0 } rv)
+                {
+                    resourceVersion = rv;
+                }
+
+                Apply(e);
+            }
+        }
+        catch (OperationCanceledException) when (silence.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            LogSilent(_logger, _resourceName, _options.SilenceTimeout.TotalSeconds);
+        }
+
+        return (resourceVersion, received);
+    }
+
+    private void Apply(WatchEvent<T> e)
+    {
+        if (e.Type == WatchEventType.Bookmark)
+        {
+            Volatile.Write(ref _resourceVersion, e.Metadata.ResourceVersion);
+            return;
+        }
+
+        var entry = new Entry(e.Object, e.Metadata.Namespace ?? string.Empty, e.Metadata.Name ?? string.Empty);
+        lock (_gate)
+        {
+            _cache.TryGetValue(entry.Key, out var old);
+            if (e.Type == WatchEventType.Deleted)
+            {
+                _cache.Remove(entry.Key);
+                Publish(entry.ToEvent(InformerEventType.Deleted));
+            }
+            else
+            {
+                _cache[entry.Key] = entry;
+                Publish(old is null ? entry.ToEvent(InformerEventType.Added) : entry.ToEvent(InformerEventType.Updated, old.Object));
+            }
+
+            Volatile.Write(ref _resourceVersion, e.Metadata.ResourceVersion);
+        }
+    }
+
+    private void Resync()
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _cache.Values)
+            {
+                Publish(entry.ToEvent(InformerEventType.Resync));
+            }
+        }
+    }
+
+    private void Publish(InformerEvent<T> e)
+    {
+        foreach (var s in _subscribers)
+        {
+            s.Writer.TryWrite(e);
+        }
+    }
+
+    private static ObjectMeta MetadataOf(KubernetesList<T> page, int index)
+    {
+        if (page.ItemMetadata.Count == page.Items.Count)
+        {
+            return page.ItemMetadata[index];
+        }
+
+        return page.Items[index] is KubernetesObject k
+            ? k.Metadata
+            : throw new InvalidOperationException($"The list of {typeof(T).Name} carries no item metadata; derive the type from KubernetesObject or fill KubernetesList.ItemMetadata.");
+    }
+
+    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
+
+    private static string KeyOf(string? namespaceName, string name) => string.IsNullOrEmpty(namespaceName) ? name : $"{namespaceName}/{name}";
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Informer for {Resource} listed {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogListed(ILogger logger, string resource, int count, string? resourceVersion);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Informer for {Resource}: resourceVersion {ResourceVersion} is too old (410 Gone); listing again")]
+    private static partial void LogGone(ILogger logger, string resource, string? resourceVersion);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Informer for {Resource}: list or watch failed; retrying in {BackoffSeconds:0.#} s")]
+    private static partial void LogFailure(ILogger logger, string resource, double backoffSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Informer for {Resource}: the watch was silent for {Seconds} s; reconnecting")]
+    private static partial void LogSilent(ILogger logger, string resource, double seconds);
+
+    private sealed record Entry(T Object, string Namespace, string Name)
+    {
+        public string Key => KeyOf(Namespace, Name);
+
+        public InformerEvent<T> ToEvent(InformerEventType type, T? old = null) =>
+            new() { Type = type, Namespace = Namespace, Name = Name, Object = Object, OldObject = old };
+    }
+}
