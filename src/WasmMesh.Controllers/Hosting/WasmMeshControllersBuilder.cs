@@ -93,6 +93,21 @@ public sealed class WasmMeshControllersBuilder
     }
 
     /// <summary>
+    /// Uses a <see cref="KubernetesLeaderLock"/> (replacing any other): a <c>coordination.k8s.io/v1</c> Lease named
+    /// <see cref="LeaderElectionOptions.LeaseName"/> in <see cref="LeaderElectionOptions.LeaseNamespace"/>, written
+    /// with the <see cref="WasmMesh.Kubernetes.IKubernetesClient"/> registered in the container.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public WasmMeshControllersBuilder UseKubernetesLeaderLock()
+        => UseLeaderLock(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value;
+            var client = sp.GetService<WasmMesh.Kubernetes.IKubernetesClient>()
+                ?? throw new InvalidOperationException("UseKubernetesLeaderLock() needs an IKubernetesClient registered in the service collection.");
+            return new KubernetesLeaderLock(client, options.LeaseNamespace, options.LeaseName);
+        });
+
+    /// <summary>
     /// Uses an in-memory leader lock (replacing any other): replicas in one process that share
     /// <paramref name="leaderLock"/> elect one leader; with a new lock this process always leads.
     /// </summary>
