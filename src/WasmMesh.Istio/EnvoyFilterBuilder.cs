@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+using WasmMesh.Istio.EnvoyFilters;
+using WasmMesh.Model;
+
+namespace WasmMesh.Istio;
+
+/// <summary>
+/// Turns an <see cref="AutoWasm"/> and its module's sha256 into the EnvoyFilter that makes Envoy load the module
+/// remotely from wasmer. A pure function of its inputs: the same inputs always give an equal EnvoyFilter.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>One <c>HTTP_FILTER</c> patch per applyPort, inserted before <c>envoy.filters.http.router</c> in
+/// <c>envoy.filters.network.http_connection_manager</c> (the only names Istio 1.19+ matches); one patch without
+/// <c>portNumber</c> when applyPorts is empty.</item>
+/// <item>The filter is wrapped in <c>udpa.type.v1.TypedStruct</c>, which every Istio from 1.10 accepts.</item>
+/// <item>When vmID is empty the VM ID is <c>&lt;namespace&gt;.&lt;name&gt;</c> (see <see cref="DefaultVmId"/>).</item>
+/// <item>Configuration reaches the module as a <c>google.protobuf.StringValue</c>: a JSON string is passed as its
+/// text, any other JSON value as compact JSON.</item>
+/// <item>An owner reference to the AutoWasm is written when its uid is known, so deleting the AutoWasm deletes the
+/// EnvoyFilter. Credentials are never copied into the output.</item>
+/// </list>
+/// </remarks>
+public sealed class EnvoyFilterBuilder
+{
+    /// <summary>The V8 runtime name.</summary>
+    public const string V8Runtime = "envoy.wasm.runtime.v8";
+
+    /// <summary>The HTTP connection manager's canonical name.</summary>
+    public const string HttpConnectionManager = "envoy.filters.network.http_connection_manager";
+
+    /// <summary>The router's canonical name.</summary>
+    public const string Router = "envoy.filters.http.router";
+
+    /// <summary>The Wasm HTTP filter's canonical name.</summary>
+    public const string WasmFilterName = "envoy.filters.http.wasm";
+
+    /// <summary>The TypedStruct type URL that every supported Istio accepts.</summary>
+    public const string TypedStructType = "type.googleapis.com/udpa.type.v1.TypedStruct";
+
+    /// <summary>The Envoy Wasm filter message type URL.</summary>
+    public const string WasmTypeUrl = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
+
+    private readonly EnvoyFilterBuilderOptions _options;
+    private readonly string _cluster;
+    private readonly string _uriPrefix;
+    private readonly string _timeout;
+    private readonly RemoteRetryPolicy? _retryPolicy;
+    private readonly LabelMap? _labels;
+
+    /// <summary>Creates a builder with default options (the reference output).</summary>
+    public EnvoyFilterBuilder()
+        : this(new EnvoyFilterBuilderOptions())
+    {
+    }
+
+    /// <summary>Creates a builder.</summary>
+    /// <param name="options">The serving options.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public EnvoyFilterBuilder(EnvoyFilterBuilderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid EnvoyFilter builder options: " + string.Join("; ", problems), nameof(options));
+        }
+
+        _options = options;
+        var host = $"{options.ServiceName}.{options.ServiceNamespace}";
+        _cluster = $"outbound|{options.ServicePort.ToString(CultureInfo.InvariantCulture)}||{host}.svc.{options.ClusterDomain}";
+        _uriPrefix = (string.IsNullOrEmpty(options.UriScheme) ? string.Empty : options.UriScheme + "://") + $"{host}:{options.ServicePort.ToString(CultureInfo.InvariantCulture)}/wasm/";
+        _timeout = FormatDuration(options.FetchTimeout);
+        if (options.FetchRetries is { } retries)
+        {
+            _retryPolicy = new RemoteRetryPolicy
+            {
+                NumRetries = retries,
+                RetryBackOff = new RetryBackOff
+                {
+                    BaseInterval = FormatDuration(options.RetryBaseInterval),
+                    MaxInterval = FormatDuration(options.RetryMaxInterval),
+                },
+            };
+        }
+
+        _labels = options.Labels.Count > 0 ? LabelMap.From(options.Labels) : null;
+    }
+
+    /// <summary>The Envoy cluster the generated filters fetch through.</summary>
+    public string Cluster => _cluster;
+
+    /// <summary>The module URI for a digest, as written into the EnvoyFilter.</summary>
+    /// <param name="sha256">The module's sha256.</param>
+    /// <returns>The URI.</returns>
+    public string ModuleUri(Digest sha256) => _uriPrefix + RequireSha256(sha256);
+
+    /// <summary>The VM ID used when an AutoWasm names none: <c>&lt;namespace&gt;.&lt;name&gt;</c>.</summary>
+    /// <param name="resource">The AutoWasm.</param>
+    /// <returns>The VM ID.</returns>
+    public static string DefaultVmId(AutoWasm resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return $"{resource.NamespaceOrDefault}.{resource.Metadata.Name}";
+    }
+
+    /// <summary>Builds the EnvoyFilter for an AutoWasm whose module has the given sha256.</summary>
+    /// <param name="resource">A valid AutoWasm (see <c>AutoWasmValidator</c>).</param>
+    /// <param name="sha256">The sha256 of the module bytes.</param>
+    /// <returns>The EnvoyFilter, named and namespaced as the AutoWasm.</returns>
+    /// <exception cref="ArgumentException">The AutoWasm has no name, or the digest is not sha256.</exception>
+    public EnvoyFilter Build(AutoWasm resource, Digest sha256)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var name = resource.Metadata.Name;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ArgumentException("the AutoWasm has no metadata.name", nameof(resource));
+        }
+
+        var hex = RequireSha256(sha256);
+        var filter = resource.Spec.Filter;
+        var failOpen = filter.FailOpen == true;
+        var config = new PluginConfig
+        {
+            Name = name,
+            RootId = string.IsNullOrEmpty(filter.RootId) ? null : filter.RootId,
+            VmConfig = new VmConfig
+            {
+                VmId = string.IsNullOrEmpty(filter.VmId) ? DefaultVmId(resource) : filter.VmId,
+                Runtime = _options.Runtime,
+                Code = new AsyncDataSource
+                {
+                    Remote = new RemoteDataSource
+                    {
+                        HttpUri = new HttpUri { Uri = _uriPrefix + hex, Cluster = _cluster, Timeout = _timeout },
+                        Sha256 = hex,
+                        RetryPolicy = _retryPolicy,
+                    },
+                },
+            },
+            Configuration = filter.Configuration is { } configuration ? new StringValue { Value = ConfigurationText(configuration) } : null,
+            FailOpen = failOpen && !_options.UseFailurePolicy ? true : null,
+            FailurePolicy = failOpen && _options.UseFailurePolicy ? "FAIL_OPEN" : null,
+        };
+
+        var value = new HttpFilterValue
+        {
+            Name = WasmFilterName,
+            TypedConfig = new WasmTypedStruct { Type = TypedStructType, TypeUrl = WasmTypeUrl, Value = new WasmFilterConfig { Config = config } },
+        };
+
+        var context = ContextName(filter.Context ?? TrafficContext.SidecarInbound);
+        var ports = filter.ApplyPorts.IsEmpty ? [(int?)null] : filter.ApplyPorts.Select(p => (int?)p).ToArray();
+        var patches = new EnvoyConfigObjectPatch[ports.Length];
+        for (var i = 0; i < ports.Length; i++)
+        {
+            patches[i] = new EnvoyConfigObjectPatch
+            {
+                ApplyTo = "HTTP_FILTER",
+                Match = new EnvoyConfigObjectMatch
+                {
+                    Context = context,
+                    Listener = new ListenerMatch
+                    {
+                        PortNumber = ports[i],
+                        FilterChain = new FilterChainMatch
+                        {
+                            Filter = new FilterMatch { Name = HttpConnectionManager, SubFilter = new SubFilterMatch { Name = Router } },
+                        },
+                    },
+                },
+                Patch = new EnvoyPatch { Operation = "INSERT_BEFORE", Value = value },
+            };
+        }
+
+        var metadata = new ObjectMetadata
+        {
+            Name = name,
+            Namespace = resource.NamespaceOrDefault,
+            Labels = _labels,
+            OwnerReferences = string.IsNullOrEmpty(resource.Metadata.Uid)
+                ? default(EquatableArray<OwnerReference>)
+                : new EquatableArray<OwnerReference>(new[]
+                {
+                    new OwnerReference
+                    {
+                        ApiVersion = resource.ApiVersion,
+                        Kind = resource.Kind,
+                        Name = name,
+                        Uid = resource.Metadata.Uid,
+                        Controller = true,
+                        BlockOwnerDeletion = true,
+                    },
+                }),
+        };
+
+        var labels = resource.Spec.Selector?.MatchLabels;
+        return new EnvoyFilter
+        {
+            Metadata = metadata,
+            Spec = new EnvoyFilterSpec
+            {
+                ConfigPatches = patches,
+                WorkloadSelector = labels is { Count: > 0 } ? new WorkloadLabelSelector { Labels = labels } : null,
+            },
+        };
+    }
+
+    /// <summary>The Envoy match context for a traffic context.</summary>
+    /// <param name="context">The traffic context.</param>
+    /// <returns><c>SIDECAR_INBOUND</c>, <c>SIDECAR_OUTBOUND</c> or <c>GATEWAY</c>.</returns>
+    public static string ContextName(TrafficContext context) => context switch
+    {
+        TrafficContext.SidecarInbound => "SIDECAR_INBOUND",
+        TrafficContext.SidecarOutbound => "SIDECAR_OUTBOUND",
+        TrafficContext.Gateway => "GATEWAY",
+        _ => throw new ArgumentOutOfRangeException(nameof(context), context, "unknown traffic context"),
+    };
+
+    /// <summary>Formats a duration as protobuf JSON does: seconds with up to nine decimals and an <c>s</c>.</summary>
+    /// <param name="duration">The duration.</param>
+    /// <returns>E.g. <c>600s</c> or <c>0.250s</c>.</returns>
+    public static string FormatDuration(TimeSpan duration)
+    {
+        var ticks = duration.Ticks;
+        var seconds = ticks / TimeSpan.TicksPerSecond;
+        var fraction = ticks % TimeSpan.TicksPerSecond;
+        if (fraction == 0)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture) + "s";
+        }
+
+        var nanos = fraction * 100;
+        var digits = nanos % 1_000_000 == 0 ? (nanos / 1_000_000).ToString("D3", CultureInfo.InvariantCulture)
+            : nanos % 1_000 == 0 ? (nanos / 1_000).ToString("D6", CultureInfo.InvariantCulture)
+            : nanos.ToString("D9", CultureInfo.InvariantCulture);
+        return $"{seconds.ToString(CultureInfo.InvariantCulture)}.{digits}s";
+    }
+
+    private static string ConfigurationText(JsonElement configuration)
+        => configuration.ValueKind == JsonValueKind.String ? configuration.GetString()! : JsonSerializer.Serialize(configuration, Model.ModelJsonContext.Default.JsonElement);
+
+    private static string RequireSha256(Digest sha256)
+    {
+        if (sha256.IsEmpty || sha256.Algorithm != Digest.Sha256Algorithm)
+        {
+            throw new ArgumentException($"Envoy verifies modules by sha256; '{sha256}' is not a sha256 digest", nameof(sha256));
+        }
+
+        return sha256.Hex;
+    }
+}

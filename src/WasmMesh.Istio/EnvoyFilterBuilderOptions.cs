@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WasmMesh.Istio;
+
+/// <summary>
+/// How generated EnvoyFilters reach the wasmer service. Defaults reproduce the reference output:
+/// <c>outbound|8081||wasmer.istio-system.svc.cluster.local</c>, <c>wasmer.istio-system:8081/wasm/&lt;sha256&gt;</c>, <c>600s</c>.
+/// </summary>
+public sealed class EnvoyFilterBuilderOptions
+{
+    /// <summary>The wasmer Service name. Default <c>wasmer</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    public string ServiceName { get; set; } = "wasmer";
+
+    /// <summary>The wasmer Service namespace. Default <c>istio-system</c>.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    public string ServiceNamespace { get; set; } = "istio-system";
+
+    /// <summary>The wasmer Service port. Default 8081.</summary>
+    [Range(1, 65535)]
+    public int ServicePort { get; set; } = 8081;
+
+    /// <summary>The mesh's cluster DNS suffix. Default <c>cluster.local</c>.</summary>
+    [Required]
+    [RegularExpression(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    public string ClusterDomain { get; set; } = "cluster.local";
+
+    /// <summary>
+    /// The URI scheme put in front of the module URI, e.g. <c>http</c>. Default none (Envoy does not need one;
+    /// the reference output has none).
+    /// </summary>
+    [RegularExpression("^(http|https)?$")]
+    public string? UriScheme { get; set; }
+
+    /// <summary>How long Envoy waits for one fetch attempt. Default 600 s; at least 1 s.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Retries after a failed fetch; null leaves Envoy's default (one retry) and writes no retryPolicy.</summary>
+    [Range(0, 100)]
+    public int? FetchRetries { get; set; }
+
+    /// <summary>The first back-off interval between retries (with <see cref="FetchRetries"/>). Default 1 s.</summary>
+    public TimeSpan RetryBaseInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest back-off interval (with <see cref="FetchRetries"/>). Default 10 s.</summary>
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The Wasm runtime. Default <c>envoy.wasm.runtime.v8</c> (an empty runtime is rejected up to Istio 1.15).</summary>
+    [Required]
+    public string Runtime { get; set; } = EnvoyFilterBuilder.V8Runtime;
+
+    /// <summary>
+    /// Write <c>failurePolicy: FAIL_OPEN</c> instead of <c>failOpen: true</c> for fail-open filters. Only Istio 1.25+
+    /// proxies understand it. Default false.
+    /// </summary>
+    public bool UseFailurePolicy { get; set; }
+
+    /// <summary>Labels added to every generated EnvoyFilter. Default none.</summary>
+    public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Checks the options, returning every problem.</summary>
+    /// <returns>The problems; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var context = new ValidationContext(this);
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(this, context, results, validateAllProperties: true);
+        problems.AddRange(results.Select(r => r.ErrorMessage ?? "invalid value"));
+        if (FetchTimeout < TimeSpan.FromSeconds(1) || FetchTimeout.TotalSeconds >= uint.MaxValue)
+        {
+            problems.Add($"FetchTimeout must be between 1 s and 2^32 s, got {FetchTimeout}");
+        }
+
+        if (FetchRetries is not null)
+        {
+            if (RetryBaseInterval < TimeSpan.FromMilliseconds(1))
+            {
+                problems.Add("RetryBaseInterval must be at least 1 ms");
+            }
+
+            if (RetryMaxInterval < RetryBaseInterval)
+            {
+                problems.Add("RetryMaxInterval must be at least RetryBaseInterval");
+            }
+        }
+
+        return problems;
+    }
+}

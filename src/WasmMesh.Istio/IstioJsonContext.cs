@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using WasmMesh.Istio.EnvoyFilters;
+
+namespace WasmMesh.Istio;
+
+/// <summary>Source-generated System.Text.Json metadata for the Istio types.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EnvoyFilter))]
+[JsonSerializable(typeof(EnvoyConfigObjectPatch))]
+[JsonSerializable(typeof(WasmMesh.Model.OwnerReference))]
+public sealed partial class IstioJsonContext : JsonSerializerContext
+{
+}

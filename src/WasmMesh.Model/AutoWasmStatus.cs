@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace WasmMesh.Model;
+
+/// <summary>The observed state of an <see cref="AutoWasm"/>.</summary>
+public sealed record AutoWasmStatus
+{
+    /// <summary>The phase.</summary>
+    [JsonPropertyName("phase")]
+    public AutoWasmPhase? Phase { get; init; }
+
+    /// <summary>What happened, in one or more lines (every validation problem when Failed).</summary>
+    [JsonPropertyName("message")]
+    public string? Message { get; init; }
+
+    /// <summary>The <c>metadata.generation</c> this status describes.</summary>
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; init; }
+
+    /// <summary>Conditions.</summary>
+    [JsonPropertyName("conditions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public EquatableArray<StatusCondition> Conditions { get; init; }
+
+    /// <summary>The lowercase sha256 hex of the module bytes, which Envoy verifies.</summary>
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; init; }
+
+    /// <summary>The manifest digest the image reference resolved to (registry sources only).</summary>
+    [JsonPropertyName("manifestDigest")]
+    public string? ManifestDigest { get; init; }
+
+    /// <summary>The name of the EnvoyFilter written for this AutoWasm.</summary>
+    [JsonPropertyName("envoyFilter")]
+    public string? EnvoyFilter { get; init; }
+
+    /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
+    [JsonPropertyName("lastSyncTime")]
+    public DateTimeOffset? LastSyncTime { get; init; }
+}

@@ -1,0 +1,218 @@
+namespace WasmMesh.Model.Validation;
+
+/// <summary>
+/// Checks an <see cref="AutoWasm"/> and returns every problem with its field path, e.g.
+/// <c>spec.filter.applyPorts[1]: 70000 is not a port (1-65535)</c>.
+/// </summary>
+public static class AutoWasmValidator
+{
+    /// <summary>The longest rootID or vmID accepted.</summary>
+    public const int MaxIdLength = 256;
+
+    /// <summary>Validates a resource.</summary>
+    /// <param name="resource">The resource.</param>
+    /// <returns>Every problem; empty when valid.</returns>
+    public static IReadOnlyList<ValidationProblem> Validate(AutoWasm resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var problems = new List<ValidationProblem>();
+        if (resource.ApiVersion != AutoWasm.ApiVersionValue)
+        {
+            problems.Add(new("apiVersion", $"'{resource.ApiVersion}' is not served here; use {AutoWasm.ApiVersionValue}"));
+        }
+
+        if (resource.Kind != AutoWasm.KindValue)
+        {
+            problems.Add(new("kind", $"'{resource.Kind}' is not {AutoWasm.KindValue}"));
+        }
+
+        ValidateMetadata(resource.Metadata, problems);
+        ValidateSpec(resource.Spec, problems);
+        return problems;
+    }
+
+    /// <summary>Validates a resource and throws when it has problems.</summary>
+    /// <param name="resource">The resource.</param>
+    /// <exception cref="AutoWasmValidationException">The resource is invalid.</exception>
+    public static void ThrowIfInvalid(AutoWasm resource)
+    {
+        var problems = Validate(resource);
+        if (problems.Count > 0)
+        {
+            throw new AutoWasmValidationException(problems);
+        }
+    }
+
+    private static void ValidateMetadata(ObjectMetadata metadata, List<ValidationProblem> problems)
+    {
+        if (string.IsNullOrEmpty(metadata.Name))
+        {
+            problems.Add(new("metadata.name", "required field is missing; the EnvoyFilter gets the same name"));
+        }
+        else if (KubernetesNames.CheckSubdomain(metadata.Name) is { } nameError)
+        {
+            problems.Add(new("metadata.name", nameError));
+        }
+
+        if (metadata.Namespace is { Length: > 0 } ns && KubernetesNames.CheckLabel(ns) is { } nsError)
+        {
+            problems.Add(new("metadata.namespace", nsError));
+        }
+
+        ValidateLabels(metadata.Labels, "metadata.labels", problems);
+    }
+
+    private static void ValidateSpec(AutoWasmSpec spec, List<ValidationProblem> problems)
+    {
+        var filter = spec.Filter;
+        ValidateSource(filter.Source, problems);
+
+        var seen = new Dictionary<int, int>();
+        for (var i = 0; i < filter.ApplyPorts.Count; i++)
+        {
+            var port = filter.ApplyPorts[i];
+            var path = $"spec.filter.applyPorts[{i}]";
+            if (port is < 1 or > 65535)
+            {
+                problems.Add(new(path, $"{port} is not a port (1-65535)"));
+            }
+            else if (seen.TryGetValue(port, out var first))
+            {
+                problems.Add(new(path, $"{port} is listed twice (also at applyPorts[{first}]); list each port once"));
+            }
+            else
+            {
+                seen[port] = i;
+            }
+        }
+
+        ValidateId(filter.RootId, "spec.filter.rootID", problems);
+        ValidateId(filter.VmId, "spec.filter.vmID", problems);
+
+        if (spec.Secret is { } secret)
+        {
+            if (KubernetesNames.CheckSubdomain(secret) is { } secretError)
+            {
+                problems.Add(new("spec.secret", secretError + " (the name of a Secret in the AutoWasm's namespace)"));
+            }
+
+            if (filter.Source.Object is not null && filter.Source.Registry is null)
+            {
+                problems.Add(new("spec.secret", "is only used with source.registry; object sources must be public: remove spec.secret"));
+            }
+        }
+
+        if (spec.Selector is { } selector)
+        {
+            if (selector.MatchLabels is null || selector.MatchLabels.Count == 0)
+            {
+                problems.Add(new("spec.selector.matchLabels", "must name at least one label; omit spec.selector to apply the filter to every pod in the namespace"));
+            }
+            else
+            {
+                ValidateLabels(selector.MatchLabels, "spec.selector.matchLabels", problems);
+            }
+        }
+    }
+
+    private static void ValidateSource(WasmSourceSpec source, List<ValidationProblem> problems)
+    {
+        switch (source.Registry, source.Object)
+        {
+            case (null, null):
+                problems.Add(new("spec.filter.source", "set exactly one of registry and object (neither is set)"));
+                return;
+            case (not null, not null):
+                problems.Add(new("spec.filter.source", "set exactly one of registry and object (both are set)"));
+                break;
+        }
+
+        if (source.Registry is { } registry && !ImageReference.TryParse(registry.Image, out _, out var imageError))
+        {
+            problems.Add(new("spec.filter.source.registry.image", imageError));
+        }
+
+        if (source.Object is { } obj)
+        {
+            if (CheckUrl(obj.Url) is { } urlError)
+            {
+                problems.Add(new("spec.filter.source.object.url", urlError));
+            }
+
+            if (obj.Sha256 is { } pin && !Digest.TryParseSha256(pin, out _, out var pinError))
+            {
+                problems.Add(new("spec.filter.source.object.sha256", pinError));
+            }
+        }
+    }
+
+    /// <summary>Checks an object-source URL: absolute http or https, with a host and no credentials.</summary>
+    /// <param name="url">The URL text.</param>
+    /// <returns>Why it is invalid, or null when valid.</returns>
+    public static string? CheckUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.StartsWith('/'))
+        {
+            return $"'{Short(url)}' is not an absolute URL; write it as https://host/path/filter.wasm";
+        }
+
+        if (uri.Scheme is not ("http" or "https"))
+        {
+            return $"scheme '{uri.Scheme}' is not supported; use an http or https URL";
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return $"'{Short(url)}' has no host";
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "must not contain credentials (user:password@); object sources must be public";
+        }
+
+        return null;
+    }
+
+    private static void ValidateId(string? id, string path, List<ValidationProblem> problems)
+    {
+        if (id is null)
+        {
+            return;
+        }
+
+        if (id.Length > MaxIdLength)
+        {
+            problems.Add(new(path, $"is {id.Length} characters, more than {MaxIdLength}"));
+        }
+
+        if (id.Any(char.IsControl))
+        {
+            problems.Add(new(path, "contains a control character"));
+        }
+    }
+
+    private static void ValidateLabels(LabelMap? labels, string path, List<ValidationProblem> problems)
+    {
+        if (labels is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in labels)
+        {
+            if (KubernetesNames.CheckLabelKey(key) is { } keyError)
+            {
+                problems.Add(new($"{path}.{key}", keyError));
+            }
+
+            if (KubernetesNames.CheckLabelValue(value) is { } valueError)
+            {
+                problems.Add(new($"{path}.{key}", valueError));
+            }
+        }
+    }
+
+    private static string Short(string value) => value.Length <= 100 ? value : value[..100] + "…";
+}
