@@ -1,0 +1,2 @@
+global using WasmMesh.TestSupport;
+global using Xunit;
