@@ -17,6 +17,7 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SingleFlight<string, WasmModuleResult> _bySource = new(StringComparer.Ordinal);
     private readonly SingleFlight<string, WasmModuleResult> _byDigest = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public WasmModuleProvider(
         WasmModuleCache cache,
@@ -41,7 +42,7 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
     public Task<WasmModuleResult> EnsureAsync(WasmSourceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _bySource.RunAsync(request.SourceKey, (Provider: this, Request: request), static state => state.Provider.EnsureCoreAsync(state.Request))
             .WaitAsync(cancellationToken);
     }
@@ -55,8 +56,11 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
 
     public void Dispose()
     {
-        _lifetime.Cancel();
-        _lifetime.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _lifetime.Cancel();
+            _lifetime.Dispose();
+        }
     }
 
     private async ValueTask<CachedWasmModule?> FindSlowAsync(Digest sha256, CancellationToken cancellationToken)
