@@ -136,10 +136,18 @@ public static class AutoWasmReader
 
         var apiVersion = obj["apiVersion"]?.GetValueKind() == JsonValueKind.String ? (string?)obj["apiVersion"] : null;
         var kind = obj["kind"]?.GetValueKind() == JsonValueKind.String ? (string?)obj["kind"] : null;
-        if (kind != AutoWasm.KindValue || apiVersion != AutoWasm.ApiVersionValue)
+        if (kind != AutoWasm.KindValue)
         {
-            var what = kind is null ? "a document without kind" : $"{kind} ({apiVersion ?? "no apiVersion"})";
-            problems.Add(new(kind is null ? "kind" : "apiVersion", $"{what} is not an AutoWasm: set apiVersion: {AutoWasm.ApiVersionValue} and kind: {AutoWasm.KindValue}") { Location = locate(kind is null ? string.Empty : "kind") });
+            var message = kind is null
+                ? $"is missing; this input must hold AutoWasm resources (apiVersion: {AutoWasm.ApiVersionValue}, kind: {AutoWasm.KindValue})"
+                : $"'{kind}' is not {AutoWasm.KindValue}; this input must hold AutoWasm resources (apiVersion: {AutoWasm.ApiVersionValue}, kind: {AutoWasm.KindValue})";
+            problems.Add(new("kind", message) { Location = locate("kind") });
+            return null;
+        }
+
+        if (apiVersion != AutoWasm.ApiVersionValue)
+        {
+            problems.Add(new("apiVersion", $"{(apiVersion is null ? "is missing" : $"'{apiVersion}' is not served")}; use {AutoWasm.ApiVersionValue}") { Location = locate("apiVersion") });
             return null;
         }
 

@@ -149,7 +149,6 @@ public static partial class YamlJsonReader
     private static YamlReadException Translate(YamlException e, string text, string source)
     {
         var location = Locate(source, e.Start);
-        var lineText = LineAt(text, (int)e.Start.Line);
         var reason = e.InnerException?.Message ?? e.Message;
         var cut = reason.IndexOf("): ", StringComparison.Ordinal);
         if (reason.StartsWith('(') && cut > 0)
@@ -157,38 +156,26 @@ public static partial class YamlJsonReader
             reason = reason[(cut + 3)..];
         }
 
-        if (lineText is not null && lineText.TakeWhile(c => c is ' ' or '\t').Contains('\t'))
+        // A TAB in indentation is the most common cause; the parser may report it on a neighbouring line.
+        var lines = text.Split('\n');
+        var errorLine = (int)Math.Max(1, e.Start.Line);
+        for (var number = Math.Max(1, errorLine - 1); number <= Math.Min(lines.Length, errorLine + 1); number++)
         {
-            var tabColumn = lineText.IndexOf('\t', StringComparison.Ordinal) + 1;
-            return new YamlReadException(
-                new SourceLocation(source, (int)e.Start.Line, tabColumn),
-                "a TAB character is used for indentation; YAML allows only spaces there: replace the TAB with spaces");
-        }
-
-        if (lineText is null)
-        {
-            // The parser may point at the line after a bad one; look back for a tab in indentation.
-            foreach (var (line, number) in text.Split('\n').Select((l, i) => (l, i + 1)))
+            var line = lines[number - 1];
+            if (line.TakeWhile(c => c is ' ' or '\t').Contains('\t'))
             {
-                if (number <= e.Start.Line && line.TakeWhile(c => c is ' ' or '\t').Contains('\t'))
-                {
-                    return new YamlReadException(new SourceLocation(source, number, line.IndexOf('\t', StringComparison.Ordinal) + 1), "a TAB character is used for indentation; YAML allows only spaces there: replace the TAB with spaces");
-                }
+                return new YamlReadException(
+                    new SourceLocation(source, number, line.IndexOf('\t', StringComparison.Ordinal) + 1),
+                    "a TAB character is used for indentation; YAML allows only spaces there: replace the TAB with spaces");
             }
         }
 
-        return new YamlReadException(location, "invalid YAML: " + reason.TrimEnd('.'));
-    }
-
-    private static string? LineAt(string text, int line)
-    {
-        if (line < 1)
+        if (reason.StartsWith("Duplicate key ", StringComparison.Ordinal))
         {
-            return null;
+            return new YamlReadException(location, $"duplicate key '{reason["Duplicate key ".Length..].TrimEnd('.')}'; each key may appear once in a mapping");
         }
 
-        var lines = text.Split('\n');
-        return line <= lines.Length ? lines[line - 1].TrimEnd('\r') : null;
+        return new YamlReadException(location, "invalid YAML: " + reason.TrimEnd('.'));
     }
 
     private static SourceLocation Locate(string source, Mark mark) => new(source, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
