@@ -11,7 +11,8 @@ public static class WasmSourcesServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IWasmModuleProvider"/>, <see cref="IWasmModuleCache"/> and <see cref="IWasmCacheRetention"/>
-    /// (singletons), their options (validated at start) and the object-source HTTP client guarded against SSRF.
+    /// (singletons), their options (validated at start), the object-source HTTP client guarded against SSRF, and
+    /// the OCI registry client (<c>AddWasmMeshOci</c>, unless <see cref="WasmMesh.Oci.IWasmRegistryClient"/> is registered already).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to configure the cache, sources and guard.</returns>
@@ -37,7 +38,12 @@ public static class WasmSourcesServiceCollectionExtensions
         services.TryAddSingleton<IWasmModuleCache>(sp => sp.GetRequiredService<WasmModuleCache>());
         services.TryAddSingleton<IWasmCacheRetention>(sp => sp.GetRequiredService<WasmModuleCache>());
         services.TryAddSingleton<ObjectSource>();
-        services.TryAddSingleton<IRegistryModuleSource, UnavailableRegistrySource>();
+        if (!services.Any(d => d.ServiceType == typeof(WasmMesh.Oci.IWasmRegistryClient)))
+        {
+            services.AddWasmMeshOci();
+        }
+
+        services.TryAddSingleton<IRegistryModuleSource, OciRegistryModuleSource>();
         services.TryAddSingleton<WasmModuleProvider>();
         services.TryAddSingleton<IWasmModuleProvider>(sp => sp.GetRequiredService<WasmModuleProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartupVerifier>());
