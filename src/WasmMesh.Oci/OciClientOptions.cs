@@ -23,6 +23,7 @@ public sealed class OciClientOptions
     /// Registries (<c>host</c> or <c>host:port</c>) that may be reached over plain HTTP when HTTPS is not offered and
     /// whose TLS certificates are not verified, like docker's <c>insecure-registries</c>. Loopback registries
     /// (127.0.0.0/8, ::1, localhost) may always fall back to plain HTTP, but their certificates are verified.
+    /// Certificate checks are skipped per host name: an entry <c>host:port</c> covers every port of that host.
     /// Default empty.
     /// </summary>
     public IList<string> InsecureRegistries { get; } = [];

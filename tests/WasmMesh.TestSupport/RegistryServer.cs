@@ -206,12 +206,13 @@ public sealed class RegistryServer : IAsyncDisposable
         using var handler = new SocketsHttpHandler();
         if (CaFile is not null)
         {
-            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(CaFile);
+            var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            ca.ImportFromPemFile(CaFile);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
                 using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
                 chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.CustomTrustStore.AddRange(ca);
                 chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
                 return certificate is not null && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
             };

@@ -24,7 +24,8 @@ internal static class OciHttp
         };
 
         var trusted = LoadCertificates(options.CaFile);
-        var insecure = new HashSet<string>(options.InsecureRegistries.Select(DockerConfigCredentials.NormalizeRegistry), StringComparer.OrdinalIgnoreCase);
+        // TLS callbacks see the host name only (no port): an insecure host:port entry covers that host.
+        var insecure = new HashSet<string>(options.InsecureRegistries.Select(r => HostOf(DockerConfigCredentials.NormalizeRegistry(r))), StringComparer.OrdinalIgnoreCase);
         var skipAll = options.InsecureSkipVerify;
         handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             Validate(sender, certificate, errors, trusted, insecure, skipAll);
@@ -38,7 +39,13 @@ internal static class OciHttp
             return true;
         }
 
-        if (sender is HttpRequestMessage { RequestUri: { } uri } && (insecure.Contains(uri.Authority) || insecure.Contains(uri.Host)))
+        var host = sender switch
+        {
+            HttpRequestMessage { RequestUri: { } uri } => uri.Host,
+            SslStream stream => stream.TargetHostName,
+            _ => null,
+        };
+        if (host is not null && insecure.Contains(host.Trim('[', ']')))
         {
             return true;
         }
@@ -54,6 +61,18 @@ internal static class OciHttp
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
+    }
+
+    internal static string HostOf(string registry)
+    {
+        if (registry.StartsWith('['))
+        {
+            var end = registry.IndexOf(']', StringComparison.Ordinal);
+            return end > 0 ? registry[1..end] : registry;
+        }
+
+        var colon = registry.LastIndexOf(':');
+        return colon > 0 && registry.IndexOf(':', StringComparison.Ordinal) == colon ? registry[..colon] : registry;
     }
 
     private static X509Certificate2Collection? LoadCertificates(string? path)

@@ -1,0 +1,7 @@
+namespace WasmMesh.Oci.Tests.Integration;
+
+/// <summary>A docker-registry with htpasswd Basic auth.</summary>
+public sealed class BasicAuthRegistry : RegistryServerFixture
+{
+    protected override RegistryServerOptions Options => new() { Htpasswd = true };
+}

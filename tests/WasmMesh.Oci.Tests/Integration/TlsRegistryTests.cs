@@ -1,0 +1,37 @@
+namespace WasmMesh.Oci.Tests.Integration;
+
+public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRegistry>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(Modules.FixturesAndFormats), MemberType = typeof(Modules))]
+    public async Task PushThenPull_TrustingTheCaFile_IsByteIdentical(string fixture, WasmPushFormat format)
+    {
+        using var test = new TestClient(o => o.CaFile = registry.Server.CaFile);
+
+        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(fixture), format);
+
+        Assert.Equal(Modules.Sha256Of(fixture), saved.Sha256.Hex);
+    }
+
+    [Fact]
+    public async Task PushAsync_UntrustedCertificate_FailsWithTlsHint()
+    {
+        using var test = new TestClient();
+
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions(), null, Ct));
+
+        Assert.Contains("--ca-file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PushThenPull_InsecureRegistry_SkipsVerification()
+    {
+        using var test = new TestClient(o => o.InsecureRegistries.Add(registry.Server.Host));
+
+        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(RepoPaths.AddHeaderC), WasmPushFormat.Image);
+
+        Assert.Equal(RepoPaths.AddHeaderCSha256, saved.Sha256.Hex);
+    }
+}
