@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using WasmMesh.Kubernetes;
+using WasmMesh.Testing;
+
+// Measurement harness (not a test): `serve` runs the Kubernetes API test server standalone;
+// `informer [count] [--external URL]` measures an informer's initial sync and the process RSS.
+if (args.Length > 0 && args[0] == "serve")
+{
+    return await KubernetesTestServer.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "informer")
+{
+    var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+    return await InformerBench.RunAsync(count);
+}
+
+Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | informer [count]");
+return 2;
+
+internal static class InformerBench
+{
+    public static async Task<int> RunAsync(int count)
+    {
+        await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = 1000 });
+        await server.StartAsync();
+        using var client = new KubernetesClient(server.ClientConfiguration);
+        var secrets = client.Secrets();
+        var fill = Stopwatch.StartNew();
+        var batch = new List<Task>();
+        for (var i = 0; i < count; i++)
+        {
+            batch.Add(secrets.CreateAsync(new Secret
+            {
+                Metadata = new ObjectMeta { Name = $"s-{i:D5}", Namespace = "default", Labels = new Dictionary<string, string> { ["app"] = "bench", ["index"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+                StringData = new Dictionary<string, string> { ["key"] = new string('x', 256) },
+            }));
+            if (batch.Count == 64)
+            {
+                await Task.WhenAll(batch);
+                batch.Clear();
+            }
+        }
+
+        await Task.WhenAll(batch);
+        fill.Stop();
+        GC.Collect();
+        var rssBefore = Process.GetCurrentProcess().WorkingSet64;
+        var sync = Stopwatch.StartNew();
+        await using var informer = new Informer<Secret>(secrets, new InformerOptions { PageSize = 500 });
+        await informer.StartAsync();
+        await informer.WaitForSyncAsync();
+        sync.Stop();
+        using var proc = Process.GetCurrentProcess();
+        proc.Refresh();
+        var rss = proc.WorkingSet64;
+        var peak = proc.PeakWorkingSet64;
+        GC.Collect();
+        var managed = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"objects={informer.Count} fill={fill.Elapsed.TotalSeconds:0.00}s initialSync={sync.Elapsed.TotalSeconds:0.000}s rssBeforeInformer={rssBefore / 1048576.0:0.0}MB rssAfterSync={rss / 1048576.0:0.0}MB peakRss={peak / 1048576.0:0.0}MB managedHeap={managed / 1048576.0:0.0}MB (server and informer in one process)");
+        return informer.Count == count ? 0 : 1;
+    }
+}
