@@ -81,7 +81,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
 
                 var config = JsonSerializer.SerializeToUtf8Bytes(
                     new ImageConfig { Architecture = options.ImageArchitecture, OS = options.ImageOS, RootFs = new RootFs { DiffIds = [layer.DiffId] } },
-                    OciJsonContext.Default.ImageConfig);
+                    OciJson.Writer.ImageConfig);
                 var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.ComputeSha256(config), Size = config.Length };
                 var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayerTarGzip, Digest = layer.Digest, Size = layer.Size };
                 var path = layerFile;
@@ -100,7 +100,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
                 var abi = module.ProxyAbiVersion is { } marker
                     ? "v" + marker[WasmModuleInspector.ProxyAbiExportPrefix.Length..].Replace('_', '.')
                     : null;
-                var config = JsonSerializer.SerializeToUtf8Bytes(new WasmeRuntimeConfig { AbiVersions = abi is null ? [] : [abi] }, OciJsonContext.Default.WasmeRuntimeConfig);
+                var config = JsonSerializer.SerializeToUtf8Bytes(new WasmeRuntimeConfig { AbiVersions = abi is null ? [] : [abi] }, OciJson.Writer.WasmeRuntimeConfig);
                 var configDigest = Digest.ComputeSha256(config);
                 var configDescriptor = new Descriptor { MediaType = MediaTypes.WasmeConfig, Digest = configDigest, Size = config.Length };
                 var contentDescriptor = new Descriptor
@@ -125,7 +125,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
                 };
             }
 
-            var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+            var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJson.Writer.ImageManifest);
             var manifestDigest = Digest.ComputeSha256(manifestBytes);
             if (reference.Digest is { } wanted && wanted != manifestDigest)
             {

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using WasmMesh.Oci;
+
+namespace Wasmc.Commands;
+
+/// <summary>The service provider of one command run and the registry client it holds.</summary>
+internal sealed class RegistryServices(ServiceProvider provider, IWasmRegistryClient client) : IAsyncDisposable
+{
+    public IWasmRegistryClient Client { get; } = client;
+
+    public ValueTask DisposeAsync() => provider.DisposeAsync();
+}
