@@ -11,6 +11,7 @@ namespace WasmMesh.Model;
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 [JsonConverter(typeof(EquatableArrayJsonConverterFactory))]
+[System.Runtime.CompilerServices.CollectionBuilder(typeof(EquatableArray), nameof(EquatableArray.Create))]
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;

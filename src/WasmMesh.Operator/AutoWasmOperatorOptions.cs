@@ -1,0 +1,52 @@
+using WasmMesh.Istio;
+
+namespace WasmMesh.Operator;
+
+/// <summary>How the AutoWasm operator reconciles. Every default is documented on its property.</summary>
+public sealed class AutoWasmOperatorOptions
+{
+    /// <summary>
+    /// How often a registry tag (an image without a digest) is resolved again so that the EnvoyFilter follows a
+    /// moved tag. Default 5 minutes; at least 5 seconds.
+    /// </summary>
+    public TimeSpan TagResolveInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The namespace to watch; null or empty watches every namespace. Default all.</summary>
+    public string? WatchNamespace { get; set; }
+
+    /// <summary>How the generated EnvoyFilters reach this server (service name, namespace, port, DNS suffix, timeout…).</summary>
+    public EnvoyFilterBuilderOptions EnvoyFilter { get; } = new();
+
+    /// <summary>Parallel reconciles. Default 4.</summary>
+    public int Workers { get; set; } = 4;
+
+    /// <summary>The component name written into Kubernetes Events. Default <c>wasmer</c>.</summary>
+    public string EventComponent { get; set; } = "wasmer";
+
+    /// <summary>Whether to write Kubernetes Events on phase changes. Default true.</summary>
+    public bool EmitEvents { get; set; } = true;
+
+    /// <summary>Checks the options, returning every problem.</summary>
+    /// <returns>The problems; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (TagResolveInterval < TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"TagResolveInterval must be at least 5 s, got {TagResolveInterval}");
+        }
+
+        if (Workers is < 1 or > 64)
+        {
+            problems.Add($"Workers must be between 1 and 64, got {Workers}");
+        }
+
+        if (string.IsNullOrWhiteSpace(EventComponent))
+        {
+            problems.Add("EventComponent must not be empty");
+        }
+
+        problems.AddRange(EnvoyFilter.Validate().Select(p => "EnvoyFilter: " + p));
+        return problems;
+    }
+}

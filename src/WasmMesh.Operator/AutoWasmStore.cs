@@ -1,0 +1,70 @@
+using WasmMesh.Kubernetes;
+using WasmMesh.Operator.Resources;
+
+namespace WasmMesh.Operator;
+
+/// <summary>
+/// The informer-backed cache of AutoWasm resources. It runs on every replica (leader or not): the reconciler reads
+/// from it, and the serving endpoint uses it to map a digest back to the AutoWasm that names it.
+/// </summary>
+public sealed class AutoWasmStore : IAsyncDisposable
+{
+    /// <summary>Creates the store over an informer (not yet started).</summary>
+    /// <param name="informer">The AutoWasm informer.</param>
+    public AutoWasmStore(Informer<AutoWasmResource> informer)
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        Informer = informer;
+    }
+
+    /// <summary>The underlying informer.</summary>
+    public Informer<AutoWasmResource> Informer { get; }
+
+    /// <summary>Whether the initial list has completed.</summary>
+    public bool HasSynced => Informer.HasSynced;
+
+    /// <summary>One AutoWasm from the cache.</summary>
+    /// <param name="namespaceName">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The resource, or null when absent.</returns>
+    public AutoWasmResource? Get(string namespaceName, string name) => Informer.Get(namespaceName, name);
+
+    /// <summary>Every cached AutoWasm.</summary>
+    /// <returns>The resources.</returns>
+    public IReadOnlyList<AutoWasmResource> List() => Informer.List();
+
+    /// <summary>The module digests named by any AutoWasm's status; the cache must keep these.</summary>
+    /// <returns>The digests in use.</returns>
+    public IReadOnlyCollection<Digest> DigestsInUse()
+    {
+        var set = new HashSet<Digest>();
+        foreach (var resource in Informer.List())
+        {
+            if (resource.Status?.Sha256 is { } hex && Digest.TryParseSha256(hex, out var digest, out _))
+            {
+                set.Add(digest);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>The AutoWasm whose status names a module digest, if any.</summary>
+    /// <param name="sha256">The module digest.</param>
+    /// <returns>The resource, or null.</returns>
+    public AutoWasmResource? FindBySha256(Digest sha256)
+    {
+        foreach (var resource in Informer.List())
+        {
+            if (resource.Status?.Sha256 == sha256.Hex && resource.Spec is not null)
+            {
+                return resource;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Informer.DisposeAsync();
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WasmMesh.Controllers;
+using WasmMesh.Kubernetes;
+using WasmMesh.Operator;
+using WasmMesh.Operator.Resources;
+using WasmMesh.Sources;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the AutoWasm operator.</summary>
+public static class OperatorServiceCollectionExtensions
+{
+    /// <summary>The controller's name (also used in metrics and logs).</summary>
+    public const string ControllerName = "autowasm";
+
+    /// <summary>
+    /// Adds the AutoWasm informer (started on every replica), the digest resolver that lets every replica serve every
+    /// module, and the AutoWasm controller (run only by the elected leader). Requires the Kubernetes client
+    /// (<c>AddWasmMeshKubernetes</c>) and the module sources (<c>AddWasmMeshSources</c> or <c>AddWasmMeshServing</c>).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the operator options.</param>
+    /// <returns>The controllers builder, to choose the leader lock and leader election settings.</returns>
+    public static WasmMeshControllersBuilder AddWasmMeshOperator(this IServiceCollection services, Action<AutoWasmOperatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<AutoWasmOperatorOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AutoWasmOperatorOptions>, AutoWasmOperatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var client = sp.GetRequiredService<IKubernetesClient>();
+            var operatorOptions = sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value;
+            return new Informer<AutoWasmResource>(
+                client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource),
+                new InformerOptions { Namespace = string.IsNullOrEmpty(operatorOptions.WatchNamespace) ? null : operatorOptions.WatchNamespace },
+                sp.GetService<ILogger<Informer<AutoWasmResource>>>(),
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton(sp => new AutoWasmStore(sp.GetRequiredService<Informer<AutoWasmResource>>()));
+        services.AddHostedService<AutoWasmInformerService>();
+        services.TryAddSingleton<WasmSourceRequestFactory>();
+        services.RemoveAll<IWasmDigestResolver>();
+        services.AddSingleton<IWasmDigestResolver, AutoWasmDigestResolver>();
+
+        var builder = services.AddWasmMeshControllers();
+        builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
+        var workers = 4;
+        if (configure is not null)
+        {
+            var probe = new AutoWasmOperatorOptions();
+            configure(probe);
+            workers = probe.Workers;
+        }
+
+        builder.AddController<AutoWasmReconciler>(ControllerName, o => o.MaxConcurrentReconciles = workers)
+            .AddInformerSource(sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using WasmMesh.Kubernetes;
+using WasmMesh.Model;
+using WasmMesh.Sources;
+
+namespace WasmMesh.Operator;
+
+/// <summary>
+/// Turns an AutoWasm's source into a <see cref="WasmSourceRequest"/>, reading its pull secret from the AutoWasm's
+/// own namespace only. The secret's bytes go to the registry client and nowhere else.
+/// </summary>
+public sealed class WasmSourceRequestFactory
+{
+    private readonly IKubernetesResourceClient<Secret> _secrets;
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="client">The Kubernetes client used to read pull secrets.</param>
+    public WasmSourceRequestFactory(IKubernetesClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _secrets = client.Secrets();
+    }
+
+    /// <summary>Builds the request for an AutoWasm.</summary>
+    /// <param name="resource">A valid AutoWasm.</param>
+    /// <param name="pin">A sha256 the module must have (used when filling a cache for a known digest).</param>
+    /// <param name="manifestDigest">A manifest digest to pull instead of the tag (used with <paramref name="pin"/>).</param>
+    /// <param name="cancellationToken">Cancels the secret read.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="PullSecretException">The named secret is missing or is not a docker config secret.</exception>
+    public async Task<WasmSourceRequest> CreateAsync(AutoWasm resource, Digest? pin = null, Digest? manifestDigest = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var source = resource.Spec.Filter.Source;
+        if (source.Object is { } obj)
+        {
+            Digest? objectPin = obj.Sha256 is { } text ? Digest.FromSha256Hex(text) : null;
+            return WasmSourceRequest.ForObject(new Uri(obj.Url, UriKind.Absolute), pin ?? objectPin);
+        }
+
+        var image = ImageReference.Parse(source.Registry!.Image);
+        if (manifestDigest is { } md && image.Digest is null)
+        {
+            image = image.WithDigest(md);
+        }
+
+        var secret = ReadOnlyMemory<byte>.Empty;
+        if (!string.IsNullOrEmpty(resource.Spec.Secret))
+        {
+            secret = await ReadPullSecretAsync(resource.NamespaceOrDefault, resource.Spec.Secret, cancellationToken).ConfigureAwait(false);
+        }
+
+        return WasmSourceRequest.ForRegistry(image, secret, pin);
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadPullSecretAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        var secret = await _secrets.TryGetAsync(namespaceName, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) does not exist; create it with 'kubectl create secret docker-registry {name} -n {namespaceName} …'");
+        if (secret.Data is null || !secret.Data.TryGetValue(Secret.DockerConfigJsonKey, out var payload) || payload.Length == 0)
+        {
+            throw new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) has no {Secret.DockerConfigJsonKey} key; it must be of type {Secret.DockerConfigJsonType}");
+        }
+
+        return payload;
+    }
+}
