@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == "serve")
 if (args.Length > 0 && args[0] == "informer")
 {
     var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
-    return await InformerBench.RunAsync(count);
+    return args.Contains("--separate") ? await InformerBench.RunSeparateAsync(count) : await InformerBench.RunAsync(count);
 }
 
 Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | informer [count]");
@@ -25,6 +25,32 @@ internal static class InformerBench
         await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = 1000 });
         await server.StartAsync();
         using var client = new KubernetesClient(server.ClientConfiguration);
+        return await MeasureAsync(client, count, "server and informer in one process");
+    }
+
+    /// <summary>Runs the server in a child process so the RSS figure is the informer process alone.</summary>
+    public static async Task<int> RunSeparateAsync(int count)
+    {
+        var dir = Directory.CreateTempSubdirectory("k8s-bench");
+        var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
+        var self = typeof(InformerBench).Assembly.Location;
+        using var child = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { self, "serve", "--kubeconfig", kubeconfig }, RedirectStandardOutput = true })!;
+        try
+        {
+            await child.StandardOutput.ReadLineAsync();
+            using var client = new KubernetesClient(KubernetesClientConfiguration.LoadKubeconfig(kubeconfig));
+            return await MeasureAsync(client, count, "informer process only; server in a child process");
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(KubernetesClient client, int count, string note)
+    {
         var secrets = client.Secrets();
         var fill = Stopwatch.StartNew();
         var batch = new List<Task>();
@@ -57,7 +83,7 @@ internal static class InformerBench
         var peak = proc.PeakWorkingSet64;
         GC.Collect();
         var managed = GC.GetTotalMemory(forceFullCollection: true);
-        Console.WriteLine($"objects={informer.Count} fill={fill.Elapsed.TotalSeconds:0.00}s initialSync={sync.Elapsed.TotalSeconds:0.000}s rssBeforeInformer={rssBefore / 1048576.0:0.0}MB rssAfterSync={rss / 1048576.0:0.0}MB peakRss={peak / 1048576.0:0.0}MB managedHeap={managed / 1048576.0:0.0}MB (server and informer in one process)");
+        Console.WriteLine($"objects={informer.Count} fill={fill.Elapsed.TotalSeconds:0.00}s initialSync={sync.Elapsed.TotalSeconds:0.000}s rssBeforeInformer={rssBefore / 1048576.0:0.0}MB rssAfterSync={rss / 1048576.0:0.0}MB peakRss={peak / 1048576.0:0.0}MB managedHeap={managed / 1048576.0:0.0}MB ({note})");
         return informer.Count == count ? 0 : 1;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -69,10 +68,11 @@ internal static class KubeconfigLoader
         return Resolve(merged, context, "kubeconfig text");
     }
 
-    public static KubernetesClientConfiguration InCluster(string directory)
+    public static KubernetesClientConfiguration InCluster(string directory) =>
+        InCluster(directory, Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"), Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT"));
+
+    internal static KubernetesClientConfiguration InCluster(string directory, string? host, string? port)
     {
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
         if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(port))
         {
             throw new KubernetesConfigurationException(
@@ -95,7 +95,7 @@ internal static class KubeconfigLoader
         {
             Server = new Uri($"https://{hostPart}:{port}"),
             TokenFile = tokenFile,
-            CertificateAuthorityData = File.Exists(caFile) ? File.ReadAllBytes(caFile) : null,
+            CertificateAuthorityData = Memory(File.Exists(caFile) ? File.ReadAllBytes(caFile) : null),
             Namespace = File.Exists(nsFile) && File.ReadAllText(nsFile).Trim() is { Length: > 0 } ns ? ns : "default",
         };
     }
@@ -197,11 +197,11 @@ internal static class KubeconfigLoader
             Server = serverUri,
             ContextName = contextName,
             Namespace = Scalar(ctx.Node, "namespace") is { Length: > 0 } ns ? ns : "default",
-            CertificateAuthorityData = DataOrFile(cluster.Node, "certificate-authority-data", "certificate-authority", cluster.BaseDirectory, source),
+            CertificateAuthorityData = Memory(DataOrFile(cluster.Node, "certificate-authority-data", "certificate-authority", cluster.BaseDirectory, source)),
             SkipTlsVerify = string.Equals(Scalar(cluster.Node, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase),
             TlsServerName = Scalar(cluster.Node, "tls-server-name"),
-            ClientCertificateData = DataOrFile(u, "client-certificate-data", "client-certificate", userDir, source),
-            ClientKeyData = DataOrFile(u, "client-key-data", "client-key", userDir, source),
+            ClientCertificateData = Memory(DataOrFile(u, "client-certificate-data", "client-certificate", userDir, source)),
+            ClientKeyData = Memory(DataOrFile(u, "client-key-data", "client-key", userDir, source)),
             AccessToken = Scalar(u, "token") is { Length: > 0 } token ? token : null,
             TokenFile = Scalar(u, "tokenFile") is { Length: > 0 } tokenFile ? ResolvePath(tokenFile, userDir) : null,
             Username = Scalar(u, "username"),
@@ -286,5 +286,6 @@ internal static class KubeconfigLoader
 
     private static string? Scalar(YamlMappingNode node, string key) => Child(node, key) is YamlScalarNode s ? s.Value : null;
 
-    internal static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+    /// <summary>Keeps "absent" distinct from "empty": a null array must not become an empty memory.</summary>
+    private static ReadOnlyMemory<byte>? Memory(byte[]? bytes) => bytes is null ? null : new ReadOnlyMemory<byte>(bytes);
 }

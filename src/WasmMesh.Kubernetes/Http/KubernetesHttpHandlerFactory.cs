@@ -26,7 +26,7 @@ internal static class KubernetesHttpHandlerFactory
                 ssl.TargetHost = serverName;
             }
 
-            if (configuration.ClientCertificateData is { } certPem && configuration.ClientKeyData is { } keyPem)
+            if (configuration.ClientCertificateData is { Length: > 0 } certPem && configuration.ClientKeyData is { Length: > 0 } keyPem)
             {
                 var certificate = LoadClientCertificate(certPem, keyPem);
                 owned.Add(certificate);
@@ -34,7 +34,7 @@ internal static class KubernetesHttpHandlerFactory
             }
 
             X509Certificate2Collection? authorities = null;
-            if (configuration.CertificateAuthorityData is { } caData)
+            if (configuration.CertificateAuthorityData is { Length: > 0 } caData)
             {
                 authorities = LoadAuthorities(caData);
                 owned.AddRange(authorities);

@@ -11,5 +11,5 @@ public sealed record GenericKubernetesObject : KubernetesObject
 {
     /// <summary>The top-level fields other than <c>apiVersion</c>, <c>kind</c> and <c>metadata</c>.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Fields { get; init; }
+    public IDictionary<string, JsonElement>? Fields { get; set; }
 }

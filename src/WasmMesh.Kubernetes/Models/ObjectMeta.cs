@@ -81,5 +81,5 @@ public sealed record ObjectMeta
 
     /// <summary>Metadata fields this type does not model, kept for round trips.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
