@@ -71,10 +71,12 @@ public sealed class ControllerManagerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => b.Manager.CurrentLeader == "a", "b sees a as leader");
 
         await Eventually.TrueAsync(() => a.Reconciler.Calls.Contains(Key), "a reconciles");
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 40; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
+
+            // Keep the manual clock from running ahead of the leader's renewals (they run on the thread pool).
+            await Eventually.TrueAsync(() => _time.GetUtcNow() - _store.Current!.RenewTime <= LeaderElectionOptions.DefaultRetryPeriod, "the leader keeps renewing");
         }
 
         Assert.True(b.Manager.IsReady);
@@ -99,7 +101,7 @@ public sealed class ControllerManagerTests : IAsyncDisposable
         for (var i = 0; i < 10 && !b.Manager.IsLeader; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
+            await Task.Delay(1, TestContext.Current.CancellationToken);
         }
 
         await Eventually.TrueAsync(() => b.Reconciler.Calls.Contains(Key), "b leads and reconciles");
@@ -114,10 +116,10 @@ public sealed class ControllerManagerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => a.Manager.IsLeader && a.Manager.GetController("autowasm").IsRunning, "a leads and runs its controller");
 
         flaky.Down = true;
-        for (var i = 0; i < 30 && a.LossHandler.Losses.IsEmpty; i++)
+        for (var i = 0; i < 400 && a.LossHandler.Losses.IsEmpty; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(500));
-            await Task.Yield();
+            await Task.Delay(1, TestContext.Current.CancellationToken);
         }
 
         await Eventually.TrueAsync(() => !a.LossHandler.Losses.IsEmpty, "the loss handler is called");

@@ -3,6 +3,7 @@ namespace WasmMesh.Controllers.Tests;
 public sealed class LeaderElectorTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();
+    private readonly ManualSynchronizationContext _context = new();
     private readonly InMemoryLeaderLock _store = new("lease test/leader");
     private readonly List<CancellationTokenSource> _stops = [];
 
@@ -20,7 +21,7 @@ public sealed class LeaderElectorTests : IDisposable
     {
         var a = Candidate("a");
 
-        await Eventually.TrueAsync(() => a.Elector.IsLeader && a.Leading.Task.IsCompleted, "a leads");
+        Assert.True(a.Elector.IsLeader && a.Leading.Task.IsCompleted, "a leads");
 
         var record = _store.Current!;
         Assert.Equal("a", record.HolderIdentity);
@@ -36,14 +37,14 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task Run_WhileLeading_RenewsEveryRetryPeriod()
     {
         var a = Candidate("a");
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
         var acquired = _store.Current!.AcquireTime;
 
         for (var i = 1; i <= 3; i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(2));
+            await AdvanceAsync(TimeSpan.FromSeconds(2));
             var expected = _time.GetUtcNow();
-            await Eventually.TrueAsync(() => _store.Current!.RenewTime == expected, $"renewal {i} is written");
+            Assert.True(_store.Current!.RenewTime == expected, $"renewal {i} is written");
         }
 
         Assert.Equal(acquired, _store.Current!.AcquireTime);
@@ -56,9 +57,9 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task Run_SecondCandidate_DoesNotLeadWhileTheLeaderRenews()
     {
         var a = Candidate("a");
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
         var b = Candidate("b");
-        await Eventually.TrueAsync(() => b.Elector.CurrentLeader == "a", "b sees a");
+        Assert.True(b.Elector.CurrentLeader == "a", "b sees a");
 
         await AdvanceAsync(TimeSpan.FromSeconds(60));
 
@@ -72,12 +73,11 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task Run_LeaderStopsRenewing_OtherTakesOverAfterTheLeaseDuration()
     {
         var a = Candidate("a", releaseOnCancel: false);
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
         var b = Candidate("b");
         await AdvanceAsync(TimeSpan.FromSeconds(6));
 
-        await a.Stop.CancelAsync();
-        await a.Run.Within();
+        await StopAsync(a);
         var crashedAt = _time.GetUtcNow();
         Assert.Equal("a", _store.Current!.HolderIdentity);
 
@@ -103,12 +103,11 @@ public sealed class LeaderElectorTests : IDisposable
     {
         string? holderWhenWorkStopped = null;
         var a = Candidate("a", onCancelled: () => holderWhenWorkStopped = _store.Current!.HolderIdentity);
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
         var b = Candidate("b");
-        await Eventually.TrueAsync(() => b.Elector.CurrentLeader == "a", "b sees a");
+        Assert.True(b.Elector.CurrentLeader == "a", "b sees a");
 
-        await a.Stop.CancelAsync();
-        await a.Run.Within();
+        await StopAsync(a);
 
         Assert.Equal("a", holderWhenWorkStopped);
         Assert.Equal(string.Empty, _store.Current!.HolderIdentity);
@@ -126,7 +125,7 @@ public sealed class LeaderElectorTests : IDisposable
     {
         var flaky = new FlakyLock(_store);
         var a = Candidate("a", leaderLock: flaky);
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
 
         flaky.Down = true;
         await AdvanceAsync(TimeSpan.FromSeconds(8));
@@ -148,7 +147,7 @@ public sealed class LeaderElectorTests : IDisposable
     {
         var flaky = new FlakyLock(_store);
         var a = Candidate("a", leaderLock: flaky);
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
 
         flaky.Down = true;
         await AdvanceAsync(TimeSpan.FromSeconds(6));
@@ -164,7 +163,7 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task Run_LeaseTakenBySomeoneElse_LosesLeadership()
     {
         var a = Candidate("a");
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
 
         var stolen = await _store.UpdateAsync(_store.Current! with { HolderIdentity = "intruder" }, TestContext.Current.CancellationToken);
         Assert.NotNull(stolen);
@@ -180,7 +179,7 @@ public sealed class LeaderElectorTests : IDisposable
     public async Task Run_Twice_Throws()
     {
         var a = Candidate("a");
-        await Eventually.TrueAsync(() => a.Elector.IsLeader, "a leads");
+        Assert.True(a.Elector.IsLeader, "a leads");
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => a.Elector.RunAsync(new LeaderElectionCallbacks { OnStartedLeading = _ => Task.CompletedTask }, TestContext.Current.CancellationToken));
     }
@@ -229,14 +228,21 @@ public sealed class LeaderElectorTests : IDisposable
         Assert.Empty(LeaderElectionOptionsValidator.Check(options));
     }
 
-    private async Task AdvanceAsync(TimeSpan total)
+    private Task AdvanceAsync(TimeSpan total)
     {
-        var step = TimeSpan.FromMilliseconds(500);
+        var step = TimeSpan.FromMilliseconds(100);
         for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += step)
         {
-            _time.Advance(step);
-            await Task.Yield();
+            _context.Run(() => _time.Advance(step));
         }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CandidateState candidate)
+    {
+        _context.Run(candidate.Stop.Cancel);
+        await candidate.Run.Within();
     }
 
     private CandidateState Candidate(string identity, bool releaseOnCancel = true, ILeaderLock? leaderLock = null, Action? onCancelled = null)
@@ -262,7 +268,7 @@ public sealed class LeaderElectorTests : IDisposable
             OnStoppedLeading = () => state.Stopped = true,
             OnNewLeader = state.NewLeaders.Add,
         };
-        state.Run = Task.Run(() => state.Elector.RunAsync(callbacks, state.Stop.Token));
+        _context.Run(() => state.Run = state.Elector.RunAsync(callbacks, state.Stop.Token));
         return state;
     }
 

@@ -43,6 +43,22 @@ public sealed class ControllerBuilder
     }
 
     /// <summary>
+    /// Feeds the controller from an informer (see <see cref="InformerSource{T}"/>): all cached objects on every start,
+    /// then every change.
+    /// </summary>
+    /// <typeparam name="T">The object type.</typeparam>
+    /// <param name="informer">Resolves the informer (started by its owner).</param>
+    /// <param name="map">Maps an event to the keys to enqueue; null enqueues the object's own key.</param>
+    /// <returns>This builder.</returns>
+    public ControllerBuilder AddInformerSource<T>(Func<IServiceProvider, WasmMesh.Kubernetes.Informer<T>> informer, Func<WasmMesh.Kubernetes.InformerEvent<T>, IEnumerable<ObjectKey>>? map = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        _registration.Sources.Add(sp => new InformerSource<T>(informer(sp), map));
+        return this;
+    }
+
+    /// <summary>
     /// Feeds the controller from a delegate that runs while the controller runs: it should enqueue every known key,
     /// then keys of changed objects until cancelled.
     /// </summary>

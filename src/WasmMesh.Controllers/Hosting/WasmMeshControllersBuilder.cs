@@ -62,6 +62,18 @@ public sealed class WasmMeshControllersBuilder
         return this;
     }
 
+    /// <summary>Adds a startup gate that opens when the informer's cache has synced (its first list completed).</summary>
+    /// <typeparam name="T">The object type.</typeparam>
+    /// <param name="name">The gate's name, for logs.</param>
+    /// <param name="informer">Resolves the informer (started by its owner).</param>
+    /// <returns>This builder.</returns>
+    public WasmMeshControllersBuilder AddInformerGate<T>(string name, Func<IServiceProvider, WasmMesh.Kubernetes.Informer<T>> informer)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        return AddStartupGate(name, (sp, cancellationToken) => informer(sp).WaitForSyncAsync(cancellationToken));
+    }
+
     /// <summary>Adds a startup gate implemented by <typeparamref name="TGate"/> (registered as a singleton).</summary>
     /// <typeparam name="TGate">The gate.</typeparam>
     /// <returns>This builder.</returns>

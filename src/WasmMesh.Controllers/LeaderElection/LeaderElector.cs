@@ -98,7 +98,9 @@ public sealed class LeaderElector
             _isLeader = false;
         }
 
-        await leading.CancelAsync();
+#pragma warning disable CA1849 // Cancel inline: the leader's work starts stopping before this method awaits it.
+        leading.Cancel();
+#pragma warning restore CA1849
         await work;
         if (!lost && _releaseOnCancel)
         {
