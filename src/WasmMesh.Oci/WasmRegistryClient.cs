@@ -149,6 +149,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
 
             var pushed = await session.PutManifestAsync(reference.Tag ?? manifestDigest.ToString(), manifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
             Log.Pushed(_logger, reference.ToString(), pushed);
+            OciMetrics.Pushes.Add(1, new KeyValuePair<string, object?>("format", options.Format.ToString()));
             return new WasmPushResult
             {
                 Reference = reference.WithDigest(pushed),
@@ -248,6 +249,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
         var manifest = Deserialize(content.Bytes, OciJsonContext.Default.ImageManifest, subject);
         var match = LayoutDetector.Detect(manifest, mediaType, subject);
         Log.Pulling(_logger, subject, top.Digest, match.Layout);
+        OciMetrics.Pulls.Add(1, new KeyValuePair<string, object?>("layout", match.Layout.ToString()));
         var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
         var stream = await WasmContentStream.OpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
         return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);

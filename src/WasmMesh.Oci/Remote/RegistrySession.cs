@@ -236,6 +236,7 @@ internal sealed class RegistrySession
         }
 
         Log.BlobUploaded(_logger, digest, size, Reference.Registry, Repository);
+        OciMetrics.BytesUploaded.Add(size);
     }
 
     private static StreamContent StreamBody(Stream stream, long size)
