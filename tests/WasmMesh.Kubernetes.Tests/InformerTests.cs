@@ -1,0 +1,344 @@
+using System.Runtime.CompilerServices;
+using WasmMesh.Testing;
+using Xunit;
+
+namespace WasmMesh.Kubernetes.Tests;
+
+public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task WaitForSyncAsync_ExistingObjects_CachedAndAnnouncedAsAdded()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "a"), cancellationToken: _ct);
+        await widgets.CreateAsync(Widgets.New(ns, "b"), cancellationToken: _ct);
+
+        await using var informer = new Informer<Widget>(widgets, new InformerOptions { Namespace = ns, PageSize = 1 });
+        Assert.False(informer.HasSynced);
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+
+        Assert.True(informer.HasSynced);
+        Assert.Equal(2, informer.Count);
+        Assert.Equal(1, informer.Get(ns, "a")!.Spec!.Size);
+        Assert.Equal(["a", "b"], informer.List(ns).Select(w => w.Metadata.Name).Order());
+
+        var keys = new List<string>();
+        await foreach (var e in informer.WatchChangesAsync(_ct))
+        {
+            Assert.Equal(InformerEventType.Added, e.Type);
+            keys.Add(e.Key);
+            if (keys.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([$"{ns}/a", $"{ns}/b"], keys.Order());
+    }
+
+    [Fact]
+    public async Task WatchChangesAsync_LiveChanges_ArriveAsKeyedEventsWithOldState()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await using var informer = new Informer<Widget>(widgets, new InformerOptions { Namespace = ns });
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        var events = new List<InformerEvent<Widget>>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in informer.WatchChangesAsync(cts.Token))
+            {
+                events.Add(e);
+                if (e.Type == InformerEventType.Deleted)
+                {
+                    return;
+                }
+            }
+        }, _ct);
+
+        await widgets.CreateAsync(Widgets.New(ns, "w", size: 1), cancellationToken: _ct);
+        await widgets.PatchAsync(ns, "w", KubernetesPatch.Merge("""{"spec":{"size":2}}"""), cancellationToken: _ct);
+        await widgets.DeleteAsync(ns, "w", cancellationToken: _ct);
+        await reader;
+
+        Assert.Equal([InformerEventType.Added, InformerEventType.Updated, InformerEventType.Deleted], events.Select(e => e.Type));
+        Assert.All(events, e => Assert.Equal($"{ns}/w", e.Key));
+        Assert.Equal(1, events[1].OldObject!.Spec!.Size);
+        Assert.Equal(2, events[1].Object.Spec!.Size);
+        Assert.Null(informer.Get(ns, "w"));
+    }
+
+    [Fact]
+    public async Task Informer_WatchStreamsDropped_ReconnectsWithoutLosingChanges()
+    {
+        await using var server = new KubernetesTestServer();
+        await server.StartAsync(_ct);
+        using var client = new KubernetesClient(server.ClientConfiguration);
+        var secrets = client.Secrets();
+        await using var informer = new Informer<Secret>(secrets, new InformerOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(10) });
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = $"s{i}", Namespace = "default" } }, cancellationToken: _ct);
+            if (i % 5 == 0)
+            {
+                server.DropWatches();
+            }
+        }
+
+        await Eventually(() => informer.Count == 20);
+        Assert.True(informer.WatchRestartCount >= 1);
+        Assert.Equal(1, informer.RelistCount);
+    }
+
+    [Fact]
+    public async Task Informer_ResumeVersionCompactedWhileDisconnected_RelistsAndReportsMissedChanges()
+    {
+        await using var server = new KubernetesTestServer();
+        await server.StartAsync(_ct);
+        using var client = new KubernetesClient(server.ClientConfiguration);
+        var secrets = client.Secrets();
+        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "stays", Namespace = "default" } }, cancellationToken: _ct);
+        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "goes", Namespace = "default" } }, cancellationToken: _ct);
+        var gated = new GatedResourceClient<Secret>(secrets);
+        await using var informer = new Informer<Secret>(gated, new InformerOptions { Namespace = "default" });
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        var events = new List<InformerEvent<Secret>>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in informer.WatchChangesAsync(cts.Token))
+                {
+                    lock (events)
+                    {
+                        events.Add(e);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, _ct);
+
+        await Eventually(() => gated.WatchCalls >= 1);
+        gated.Close();
+        server.DropWatches();
+        await Eventually(() => gated.Waiting);
+
+        await secrets.DeleteAsync("default", "goes", cancellationToken: _ct);
+        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "new", Namespace = "default" } }, cancellationToken: _ct);
+        server.CompactHistory();
+        gated.Open();
+
+        await Eventually(() => informer.RelistCount == 2 && informer.Get("default", "new") is not null);
+        Assert.Null(informer.Get("default", "goes"));
+        await Eventually(() =>
+        {
+            lock (events)
+            {
+                return events.Any(e => e.Type == InformerEventType.Deleted && e.Name == "goes") && events.Any(e => e.Type == InformerEventType.Added && e.Name == "new");
+            }
+        });
+        await cts.CancelAsync();
+        await reader;
+    }
+
+    [Fact]
+    public async Task Informer_SilentWatch_ReconnectsAfterSilenceTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var fake = new FakeResourceClient(listVersion: "10");
+        await using var informer = new Informer<Secret>(fake, new InformerOptions { SilenceTimeout = TimeSpan.FromMinutes(3), ResyncPeriod = null }, timeProvider: time);
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        await Eventually(() => fake.WatchCalls == 1);
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, fake.WatchCalls);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await Eventually(() => fake.WatchCalls == 2);
+        Assert.Equal("10", fake.LastWatchVersion);
+        Assert.Equal(1, informer.RelistCount);
+    }
+
+    [Fact]
+    public async Task Informer_ListFails_RetriesAfterBackoff()
+    {
+        var time = new FakeTimeProvider();
+        var fake = new FakeResourceClient(listVersion: "5") { ListFailures = 1 };
+        await using var informer = new Informer<Secret>(fake, new InformerOptions { InitialBackoff = TimeSpan.FromSeconds(1), ResyncPeriod = null }, timeProvider: time);
+        await informer.StartAsync(_ct);
+        await Eventually(() => fake.ListCalls == 1 && time.ActiveTimers > 0);
+        Assert.False(informer.HasSynced);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        Assert.Equal(2, fake.ListCalls);
+        Assert.Equal(1, informer.Count);
+    }
+
+    [Fact]
+    public async Task Informer_ResyncPeriod_ReannouncesEveryCachedObject()
+    {
+        var time = new FakeTimeProvider();
+        var fake = new FakeResourceClient(listVersion: "5");
+        await using var informer = new Informer<Secret>(fake, new InformerOptions { ResyncPeriod = TimeSpan.FromMinutes(10), SilenceTimeout = TimeSpan.FromHours(1) }, timeProvider: time);
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        var seen = new List<InformerEventType>();
+        await foreach (var e in informer.WatchChangesAsync(cts.Token))
+        {
+            seen.Add(e.Type);
+            if (seen.Count == 1)
+            {
+                time.Advance(TimeSpan.FromMinutes(10));
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([InformerEventType.Added, InformerEventType.Resync], seen);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 400 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition(), "the condition did not become true within 10 s");
+    }
+
+    /// <summary>Delegates to a real client but can hold new watches until opened.</summary>
+    private sealed class GatedResourceClient<T>(IKubernetesResourceClient<T> inner) : IKubernetesResourceClient<T>
+        where T : class
+    {
+        private TaskCompletionSource _gate = CompletedGate();
+        private int _watchCalls;
+
+        public int WatchCalls => Volatile.Read(ref _watchCalls);
+
+        public bool Waiting { get; private set; }
+
+        public KubernetesResourceType ResourceType => inner.ResourceType;
+
+        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Open() => _gate.TrySetResult();
+
+        public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _watchCalls);
+            Waiting = !_gate.Task.IsCompleted;
+            await _gate.Task.WaitAsync(cancellationToken);
+            Waiting = false;
+            await foreach (var e in inner.WatchAsync(namespaceName, options, cancellationToken))
+            {
+                yield return e;
+            }
+        }
+
+        public Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(namespaceName, options, cancellationToken);
+
+        public Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => inner.GetAsync(namespaceName, name, cancellationToken);
+
+        public Task<T?> TryGetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => inner.TryGetAsync(namespaceName, name, cancellationToken);
+
+        public Task<T> CreateAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.CreateAsync(item, options, cancellationToken);
+
+        public Task<T> ReplaceAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceAsync(item, options, cancellationToken);
+
+        public Task<T> ReplaceStatusAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceStatusAsync(item, options, cancellationToken);
+
+        public Task<T> PatchAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.PatchAsync(namespaceName, name, patch, options, cancellationToken);
+
+        public Task<T> PatchStatusAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.PatchStatusAsync(namespaceName, name, patch, options, cancellationToken);
+
+        public Task<T> ApplyAsync(T item, ApplyOptions options, CancellationToken cancellationToken = default) => inner.ApplyAsync(item, options, cancellationToken);
+
+        public Task<T> ApplyStatusAsync(T item, ApplyOptions options, CancellationToken cancellationToken = default) => inner.ApplyStatusAsync(item, options, cancellationToken);
+
+        public Task<T?> DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(namespaceName, name, options, cancellationToken);
+
+        private static TaskCompletionSource CompletedGate()
+        {
+            var tcs = new TaskCompletionSource();
+            tcs.SetResult();
+            return tcs;
+        }
+    }
+
+    /// <summary>Lists one secret; watches never deliver anything (a silent stream).</summary>
+    private sealed class FakeResourceClient(string listVersion) : IKubernetesResourceClient<Secret>
+    {
+        private int _listCalls;
+        private int _watchCalls;
+
+        public int ListFailures { get; set; }
+
+        public int ListCalls => Volatile.Read(ref _listCalls);
+
+        public int WatchCalls => Volatile.Read(ref _watchCalls);
+
+        public string? LastWatchVersion { get; private set; }
+
+        public KubernetesResourceType ResourceType => KubernetesResourceType.Secrets;
+
+        public Task<KubernetesList<Secret>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _listCalls) <= ListFailures)
+            {
+                throw new HttpRequestException("connection refused");
+            }
+
+            var secret = new Secret { Metadata = new ObjectMeta { Name = "one", Namespace = "default", ResourceVersion = listVersion } };
+            return Task.FromResult(new KubernetesList<Secret> { Metadata = new ListMeta { ResourceVersion = listVersion }, Items = [secret] });
+        }
+
+        public async IAsyncEnumerable<WatchEvent<Secret>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            LastWatchVersion = options?.ResourceVersion;
+            Interlocked.Increment(ref _watchCalls);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            yield break;
+        }
+
+        public Task<Secret> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret?> TryGetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> CreateAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> ReplaceAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> ReplaceStatusAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> PatchAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> PatchStatusAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> ApplyAsync(Secret item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret> ApplyStatusAsync(Secret item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Secret?> DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
