@@ -36,5 +36,6 @@ public sealed record AutoWasmStatus
 
     /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
     [JsonPropertyName("lastSyncTime")]
+    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
     public DateTimeOffset? LastSyncTime { get; init; }
 }

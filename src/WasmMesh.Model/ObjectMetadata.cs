@@ -40,9 +40,11 @@ public sealed record ObjectMetadata
 
     /// <summary>When the object was created.</summary>
     [JsonPropertyName("creationTimestamp")]
+    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
     public DateTimeOffset? CreationTimestamp { get; init; }
 
     /// <summary>When deletion was requested.</summary>
     [JsonPropertyName("deletionTimestamp")]
+    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
     public DateTimeOffset? DeletionTimestamp { get; init; }
 }

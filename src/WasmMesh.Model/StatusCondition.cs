@@ -19,6 +19,7 @@ public sealed record StatusCondition
 
     /// <summary>When the status last changed.</summary>
     [JsonPropertyName("lastTransitionTime")]
+    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     /// <summary>A CamelCase reason.</summary>

@@ -40,6 +40,7 @@ public sealed class AutoWasmReconciler : IReconciler
     private readonly AutoWasmOperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
@@ -82,6 +83,11 @@ public sealed class AutoWasmReconciler : IReconciler
         var resource = _store.Get(request.Namespace, request.Name);
         if (resource is null)
         {
+            foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
+            {
+                _resolved.TryRemove(stale, out _);
+            }
+
             await DeleteOrphanAsync(request, cancellationToken).ConfigureAwait(false);
             await ApplyRetentionAsync(cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
@@ -107,8 +113,8 @@ public sealed class AutoWasmReconciler : IReconciler
         WasmModuleResult module;
         try
         {
-            var sourceRequest = await _requests.CreateAsync(model!, cancellationToken: cancellationToken).ConfigureAwait(false);
-            module = await _modules.EnsureAsync(sourceRequest, cancellationToken).ConfigureAwait(false);
+            module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
+                ?? await ResolveAsync(resource, model!, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WasmMeshException or HttpRequestException or IOException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -167,6 +173,34 @@ public sealed class AutoWasmReconciler : IReconciler
         var followsTag = model!.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
         return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
+
+    /// <summary>
+    /// The module of an AutoWasm whose source was resolved less than one resolve interval ago for the same generation
+    /// and is still cached: events caused by our own writes and resyncs then cost no upstream request.
+    /// </summary>
+    private async Task<WasmModuleResult?> RecentlyResolvedAsync(AutoWasmResource resource, CancellationToken cancellationToken)
+    {
+        var key = ResolutionKey(resource);
+        if (!_resolved.TryGetValue(key, out var last) || _time.GetUtcNow() - last.At >= _options.TagResolveInterval
+            || resource.Status?.Sha256 != last.Module.Sha256.Hex)
+        {
+            return null;
+        }
+
+        var cached = await _modules.FindAsync(last.Module.Sha256, cancellationToken).ConfigureAwait(false);
+        return cached is null ? null : last.Module;
+    }
+
+    private async Task<WasmModuleResult> ResolveAsync(AutoWasmResource resource, AutoWasm model, CancellationToken cancellationToken)
+    {
+        var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var module = await _modules.EnsureAsync(sourceRequest, cancellationToken).ConfigureAwait(false);
+        _resolved[ResolutionKey(resource)] = (module, _time.GetUtcNow());
+        return module;
+    }
+
+    private static string ResolutionKey(AutoWasmResource resource)
+        => $"{resource.Metadata.Namespace}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
 
     private async Task<string> WriteEnvoyFilterAsync(AutoWasmResource owner, EnvoyFilterResource desired, CancellationToken cancellationToken)
     {

@@ -1,0 +1,50 @@
+namespace Wasmer;
+
+/// <summary>wasmer's settings, bound from the <c>Wasmer</c> configuration section (appsettings, WASMER__* environment variables, --Wasmer:Key=value arguments).</summary>
+internal sealed class WasmerOptions
+{
+    /// <summary>The HTTP port for /wasm, /healthz, /readyz and /metrics.</summary>
+    public int Port { get; set; } = 8081;
+
+    /// <summary>The address to listen on; default every interface (127.0.0.1 in --dev).</summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>A kubeconfig path; default $KUBECONFIG, then ~/.kube/config, then in-cluster.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context; default the current context.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>The namespace to watch; default all namespaces.</summary>
+    public string? WatchNamespace { get; set; }
+
+    /// <summary>The Service name written into EnvoyFilters.</summary>
+    public string ServiceName { get; set; } = "wasmer";
+
+    /// <summary>The Service namespace written into EnvoyFilters.</summary>
+    public string ServiceNamespace { get; set; } = "istio-system";
+
+    /// <summary>The cluster DNS suffix.</summary>
+    public string ClusterDomain { get; set; } = "cluster.local";
+
+    /// <summary>The module cache directory.</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "wasmer-cache");
+
+    /// <summary>The cache size budget in bytes (unreferenced modules are evicted beyond it).</summary>
+    public long CacheBudgetBytes { get; set; } = 1L << 30;
+
+    /// <summary>The largest module accepted, in bytes.</summary>
+    public long MaxModuleBytes { get; set; } = 256L << 20;
+
+    /// <summary>The leader election Lease name.</summary>
+    public string LeaseName { get; set; } = "wasmer-leader";
+
+    /// <summary>The Lease namespace; default the pod's namespace (or default).</summary>
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>How often registry tags are resolved again.</summary>
+    public TimeSpan TagResolveInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Allow object sources and registries on loopback addresses (always on in --dev).</summary>
+    public bool AllowLoopbackSources { get; set; }
+}
