@@ -205,6 +205,69 @@ public sealed class ControllerManagerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task NoControllers_StillLeadsUntilStopped()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddWasmMeshControllers(o => o.Identity = "solo").UseInMemoryLeaderLock(_store);
+        var host = builder.Build();
+        _hosts.Add(host);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var manager = host.Services.GetRequiredService<IControllerManager>();
+
+        await Eventually.TrueAsync(() => manager.IsLeader, "the replica leads");
+        await Task.Yield();
+
+        Assert.True(manager.IsLeader);
+        Assert.Equal("solo", _store.Current!.HolderIdentity);
+        Assert.Empty(manager.Controllers);
+    }
+
+    [Fact]
+    public void UseKubernetesLeaderLock_ResolvesALeaseLockFromTheOptions()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Substitute.For<WasmMesh.Kubernetes.IKubernetesClient>());
+        services.AddWasmMeshControllers(o =>
+        {
+            o.LeaseName = "wasmer";
+            o.LeaseNamespace = "istio-system";
+        }).UseKubernetesLeaderLock();
+        using var provider = services.BuildServiceProvider();
+
+        var leaderLock = Assert.IsType<KubernetesLeaderLock>(provider.GetRequiredService<ILeaderLock>());
+
+        Assert.Equal("lease istio-system/wasmer", leaderLock.Description);
+    }
+
+    [Fact]
+    public async Task Reconciler_IsResolvedInAScopePerReconcile()
+    {
+        var scopes = new ConcurrentQueue<ScopedDependency>();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton(scopes);
+        builder.Services.AddScoped<ScopedDependency>();
+        builder.Services.AddScoped<ScopedReconciler>();
+        builder.Services.AddWasmMeshControllers(o => o.Enabled = false)
+            .AddController<ScopedReconciler>("scoped")
+            .AddSource((_, controller, ct) =>
+            {
+                controller.Enqueue(ObjectKey.Parse("ns/one"));
+                controller.Enqueue(ObjectKey.Parse("ns/two"));
+                return Task.Delay(Timeout.Infinite, ct);
+            });
+        var host = builder.Build();
+        _hosts.Add(host);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        await Eventually.TrueAsync(() => scopes.Count == 2, "both keys are reconciled");
+        await Eventually.TrueAsync(() => scopes.All(s => s.Disposed), "each scope is disposed after its reconcile");
+
+        Assert.NotSame(scopes.First(), scopes.Last());
+    }
+
+    [Fact]
     public void ExitOnLeadershipLoss_SetsExitCodeOneAndStopsTheApplication()
     {
         var lifetime = Substitute.For<IHostApplicationLifetime>();
@@ -282,6 +345,22 @@ public sealed class ControllerManagerTests : IAsyncDisposable
         public Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
         {
             Calls.Enqueue(request.Key);
+            return Task.FromResult(ReconcileResult.Done);
+        }
+    }
+
+    private sealed class ScopedDependency : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    private sealed class ScopedReconciler(ScopedDependency dependency, ConcurrentQueue<ScopedDependency> seen) : IReconciler
+    {
+        public Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
+        {
+            seen.Enqueue(dependency);
             return Task.FromResult(ReconcileResult.Done);
         }
     }

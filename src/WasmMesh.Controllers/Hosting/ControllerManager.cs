@@ -148,6 +148,13 @@ internal sealed class ControllerManager : BackgroundService, IControllerManager
         try
         {
             await Task.WhenAll(Array.ConvertAll(_controllers, c => c.RunAsync(cancellationToken)));
+
+            // Controllers return only when cancelled; with none registered, still lead until then.
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopped))
+            {
+                await stopped.Task;
+            }
         }
         finally
         {
