@@ -170,7 +170,7 @@ internal sealed class RegistrySession
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new HashingReadStream(new ResponseStream(response, body), subject, descriptor.Digest, descriptor.Size);
+            return new HashingReadStream(new ResponseStream(response, body, Reference.Registry, subject), subject, descriptor.Digest, descriptor.Size);
         }
         catch
         {
