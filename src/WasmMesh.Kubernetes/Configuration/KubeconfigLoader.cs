@@ -287,5 +287,5 @@ internal static class KubeconfigLoader
     private static string? Scalar(YamlMappingNode node, string key) => Child(node, key) is YamlScalarNode s ? s.Value : null;
 
     /// <summary>Keeps "absent" distinct from "empty": a null array must not become an empty memory.</summary>
-    private static ReadOnlyMemory<byte>? Memory(byte[]? bytes) => bytes is null ? null : new ReadOnlyMemory<byte>(bytes);
+    private static ReadOnlyMemory<byte>? Memory(byte[]? bytes) => bytes is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(bytes);
 }
