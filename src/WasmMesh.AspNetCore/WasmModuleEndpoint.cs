@@ -11,6 +11,7 @@ namespace WasmMesh.AspNetCore;
 internal sealed class WasmModuleEndpoint(
     IWasmModuleProvider provider,
     IWasmModuleCache cache,
+    ModuleMemoryCache memory,
     IOptions<WasmServingOptions> options,
     ServingMetrics metrics,
     ILogger<WasmModuleEndpoint> logger)
@@ -49,6 +50,7 @@ internal sealed class WasmModuleEndpoint(
             {
                 // The file vanished or could not be read: doubt it, so it is re-verified (and refetched) before it is served again.
                 cache.MarkUnverified(digest);
+                memory.Remove(digest.Hex);
                 Log.ReadFailed(logger, digest.Hex, ex.Message);
                 if (context.Response.HasStarted || attempt > 0)
                 {
@@ -112,6 +114,7 @@ internal sealed class WasmModuleEndpoint(
                 : await cache.TryGetAsync(digest, context.RequestAborted).ConfigureAwait(false);
             if (module is null)
             {
+                memory.Remove(digest.Hex);
                 await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"no module with sha256 {digest.Hex} is known here").ConfigureAwait(false);
             }
 
@@ -172,7 +175,15 @@ internal sealed class WasmModuleEndpoint(
             return;
         }
 
-        await response.SendFileAsync(module.Path, 0, module.Size, context.RequestAborted).ConfigureAwait(false);
+        if (memory.TryGet(module) is { } content)
+        {
+            await response.Body.WriteAsync(content, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            await response.SendFileAsync(module.Path, 0, module.Size, context.RequestAborted).ConfigureAwait(false);
+        }
+
         metrics.Served(StatusCodes.Status200OK, module.Size);
     }
 

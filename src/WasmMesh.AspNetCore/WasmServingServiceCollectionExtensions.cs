@@ -24,7 +24,12 @@ public static class WasmServingServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options.Validate(
+            o => o.MemoryCacheBytes >= 0 && o.MaxMemoryCachedModuleSize >= 0,
+            $"{nameof(WasmServingOptions)}.{nameof(WasmServingOptions.MemoryCacheBytes)} and {nameof(WasmServingOptions.MaxMemoryCachedModuleSize)} must not be negative")
+            .ValidateOnStart();
         services.TryAddSingleton<ServingMetrics>();
+        services.TryAddSingleton<ModuleMemoryCache>();
         services.TryAddSingleton<WasmModuleEndpoint>();
         return builder;
     }

@@ -13,6 +13,11 @@ public interface IWasmModuleCache : IWasmCacheRetention
     /// <summary>The bytes the cache holds.</summary>
     long TotalBytes { get; }
 
+    /// <summary>Whether the cache holds a file for a module, verified or not. Cheap: no file system access.</summary>
+    /// <param name="sha256">The sha256 of the module.</param>
+    /// <returns>Whether the module is in the cache.</returns>
+    bool Contains(Digest sha256);
+
     /// <summary>Finds a verified module. A file not yet verified since start (or in doubt) is hashed first, once however many callers ask.</summary>
     /// <param name="sha256">The sha256 of the module.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

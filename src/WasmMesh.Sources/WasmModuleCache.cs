@@ -50,6 +50,8 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
     /// <summary>The digests of every cached module, verified or not.</summary>
     public IReadOnlyList<Digest> Digests => [.. _entries.Keys.Select(Digest.FromSha256Hex)];
 
+    public bool Contains(Digest sha256) => _entries.ContainsKey(RequireSha256(sha256));
+
     public ValueTask<CachedWasmModule?> TryGetAsync(Digest sha256, CancellationToken cancellationToken = default)
     {
         var hex = RequireSha256(sha256);
