@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using WasmMesh.Controllers;
+using WasmMesh.Istio;
+using WasmMesh.Kubernetes;
+using WasmMesh.Model;
+using WasmMesh.Operator.Resources;
+using WasmMesh.Sources;
+using WasmMesh.Testing;
+
+namespace WasmMesh.Operator.Tests;
+
+/// <summary>An AutoWasm reconciler wired to a real in-process API server and a substitute module provider.</summary>
+internal sealed class ReconcilerFixture : IAsyncDisposable
+{
+    public static readonly Digest ModuleSha = Digest.FromSha256Hex("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f");
+
+    private ReconcilerFixture(KubernetesTestServer server, KubernetesClient client, Informer<AutoWasmResource> informer)
+    {
+        Server = server;
+        Client = client;
+        Informer = informer;
+        Store = new AutoWasmStore(informer);
+        Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>()).Returns(ci => Task.FromResult(new WasmModuleResult
+        {
+            Sha256 = ModuleSha,
+            Size = 898,
+            SourceKind = ci.Arg<WasmSourceRequest>().Kind,
+            ManifestDigest = ci.Arg<WasmSourceRequest>().Kind == WasmSourceKind.Registry ? Digest.FromSha256Hex(new string('a', 64)) : null,
+            Path = "/cache/x",
+        }));
+        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<CachedWasmModule?>(new CachedWasmModule { Sha256 = ci.Arg<Digest>(), Size = 898, Path = "/cache/x" }));
+        Retention.ApplyRetentionAsync(Arg.Any<IReadOnlyCollection<Digest>>(), Arg.Any<CancellationToken>())
+            .Returns(Task.FromResult(new WasmCacheRetentionResult { Evicted = [], BytesFreed = 0, TotalBytes = 0, OverBudget = false }));
+        Reconciler = new AutoWasmReconciler(Store, client, new WasmSourceRequestFactory(client), Modules, Retention, Options.Create(OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance);
+        AutoWasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
+        EnvoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
+    }
+
+    public KubernetesTestServer Server { get; }
+
+    public KubernetesClient Client { get; }
+
+    public Informer<AutoWasmResource> Informer { get; }
+
+    public AutoWasmStore Store { get; }
+
+    public IWasmModuleProvider Modules { get; } = Substitute.For<IWasmModuleProvider>();
+
+    public IWasmCacheRetention Retention { get; } = Substitute.For<IWasmCacheRetention>();
+
+    public AutoWasmOperatorOptions OperatorOptions { get; } = new();
+
+    public AutoWasmReconciler Reconciler { get; }
+
+    public IKubernetesResourceClient<AutoWasmResource> AutoWasms { get; }
+
+    public IKubernetesResourceClient<EnvoyFilterResource> EnvoyFilters { get; }
+
+    public static async Task<ReconcilerFixture> StartAsync(CancellationToken cancellationToken)
+    {
+        var server = new KubernetesTestServer();
+        await server.StartAsync(cancellationToken);
+        await server.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
+        await server.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
+        var client = new KubernetesClient(server.ClientConfiguration);
+        var informer = new Informer<AutoWasmResource>(client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource));
+        await informer.StartAsync(cancellationToken);
+        await informer.WaitForSyncAsync(cancellationToken);
+        return new ReconcilerFixture(server, client, informer);
+    }
+
+    /// <summary>Applies YAML and waits until the informer sees that resource version.</summary>
+    public async Task ApplyAsync(string yaml, string name, CancellationToken cancellationToken)
+    {
+        await Server.ApplyYamlAsync(yaml, cancellationToken);
+        await WaitForCacheAsync(name, cancellationToken);
+    }
+
+    public async Task WaitForCacheAsync(string name, CancellationToken cancellationToken)
+    {
+        var current = await AutoWasms.TryGetAsync("default", name, cancellationToken);
+        for (var i = 0; i < 200; i++)
+        {
+            var cached = Informer.Get("default", name);
+            if ((current is null && cached is null) || (current is not null && cached?.Metadata.ResourceVersion == current.Metadata.ResourceVersion))
+            {
+                return;
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        throw new TimeoutException($"the informer did not catch up with {name}");
+    }
+
+    public Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+        => Reconciler.ReconcileAsync(new ReconcileRequest(new ObjectKey("default", name)), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Informer.DisposeAsync();
+        Client.Dispose();
+        await Server.DisposeAsync();
+    }
+}
