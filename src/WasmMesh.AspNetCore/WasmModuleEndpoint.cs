@@ -130,7 +130,9 @@ internal sealed class WasmModuleEndpoint(
             await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"the source of module {digest.Hex} no longer serves these bytes").ConfigureAwait(false);
             return null;
         }
-        catch (WasmMeshException ex)
+#pragma warning disable CA1031 // a failing resolver or source must answer 502, not tear down the request with a 500
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             Log.FillFailed(logger, digest.Hex, ex.Message);
             await WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"module {digest.Hex} could not be fetched from its source; the server log says why").ConfigureAwait(false);

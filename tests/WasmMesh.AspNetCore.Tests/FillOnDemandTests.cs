@@ -164,6 +164,22 @@ public sealed class FillOnDemandTests : IAsyncLifetime
         Assert.False(File.Exists(path));
     }
 
+    [Fact]
+    public async Task Get_ResolverThrows_Returns502()
+    {
+        await using var host = await ServingHost.StartAsync(_dir.Path, new ThrowingResolver());
+
+        using var response = await host.Client.GetAsync($"/wasm/{new string('d', 64)}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    private sealed class ThrowingResolver : IWasmDigestResolver
+    {
+        public ValueTask<WasmSourceRequest?> ResolveAsync(Digest sha256, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the resource cache is not synced yet");
+    }
+
     private sealed class CountingResolver(Digest digest, WasmSourceRequest request, int releaseAfter = 0, TaskCompletionSource? gate = null) : IWasmDigestResolver
     {
         private int _calls;
