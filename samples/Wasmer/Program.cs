@@ -25,7 +25,9 @@ if (args.Contains("--help") || args.Contains("-h"))
           --Wasmer:Kubeconfig=PATH       kubeconfig (default $KUBECONFIG, ~/.kube/config, then in-cluster)
           --Wasmer:WatchNamespace=NS     watch one namespace (default all)
           --Wasmer:ServiceName=wasmer --Wasmer:ServiceNamespace=istio-system --Wasmer:ClusterDomain=cluster.local
+          --Wasmer:ServicePort=N         the Service port in EnvoyFilters (default the HTTP port)
           --Wasmer:CacheDirectory=DIR --Wasmer:CacheBudgetBytes=N --Wasmer:LeaseName=wasmer-leader
+          --Wasmer:LeaseDuration=00:00:15 --Wasmer:RenewDeadline=00:00:10 --Wasmer:RetryPeriod=00:00:02
         Settings also come from appsettings.json and WASMER__KEY environment variables.
         """);
     return 0;
@@ -94,7 +96,7 @@ builder.Services.AddWasmMeshOperator(o =>
         o.TagResolveInterval = settings.TagResolveInterval;
         o.EnvoyFilter.ServiceName = settings.ServiceName;
         o.EnvoyFilter.ServiceNamespace = settings.ServiceNamespace;
-        o.EnvoyFilter.ServicePort = settings.Port;
+        o.EnvoyFilter.ServicePort = settings.ServicePort ?? settings.Port;
         o.EnvoyFilter.ClusterDomain = settings.ClusterDomain;
     })
     .UseKubernetesLeaderLock()
@@ -105,6 +107,10 @@ builder.Services.AddWasmMeshOperator(o =>
         {
             o.LeaseNamespace = ns;
         }
+
+        o.LeaseDuration = settings.LeaseDuration ?? o.LeaseDuration;
+        o.RenewDeadline = settings.RenewDeadline ?? o.RenewDeadline;
+        o.RetryPeriod = settings.RetryPeriod ?? o.RetryPeriod;
     });
 
 var app = builder.Build();

@@ -24,6 +24,9 @@ internal sealed class WasmerOptions
     /// <summary>The Service namespace written into EnvoyFilters.</summary>
     public string ServiceNamespace { get; set; } = "istio-system";
 
+    /// <summary>The Service port written into EnvoyFilters; default <see cref="Port"/> (set it when the Service port differs from the container port).</summary>
+    public int? ServicePort { get; set; }
+
     /// <summary>The cluster DNS suffix.</summary>
     public string ClusterDomain { get; set; } = "cluster.local";
 
@@ -41,6 +44,15 @@ internal sealed class WasmerOptions
 
     /// <summary>The Lease namespace; default the pod's namespace (or default).</summary>
     public string? LeaseNamespace { get; set; }
+
+    /// <summary>How long other replicas wait after the leader's last renewal before taking over; default 15 s.</summary>
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary>How long the leader retries a failed renewal before giving up leadership; default 10 s.</summary>
+    public TimeSpan? RenewDeadline { get; set; }
+
+    /// <summary>How long replicas wait between attempts to acquire or renew the Lease; default 2 s.</summary>
+    public TimeSpan? RetryPeriod { get; set; }
 
     /// <summary>How often registry tags are resolved again.</summary>
     public TimeSpan TagResolveInterval { get; set; } = TimeSpan.FromMinutes(5);
