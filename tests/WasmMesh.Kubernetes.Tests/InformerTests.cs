@@ -154,6 +154,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         });
         await cts.CancelAsync();
         await reader;
+        Assert.DoesNotContain(events, e => e.Name == "stays" && e.Type == InformerEventType.Updated);
     }
 
     [Fact]

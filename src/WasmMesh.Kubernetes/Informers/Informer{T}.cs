@@ -281,7 +281,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
             for (var i = 0; i < page.Items.Count; i++)
             {
                 var meta = MetadataOf(page, i);
-                var entry = new Entry(page.Items[i], meta.Namespace ?? string.Empty, meta.Name ?? string.Empty);
+                var entry = new Entry(page.Items[i], meta.Namespace ?? string.Empty, meta.Name ?? string.Empty, meta.ResourceVersion);
                 fresh[entry.Key] = entry;
             }
 
@@ -302,7 +302,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 {
                     Publish(entry.ToEvent(InformerEventType.Added));
                 }
-                else if (!ReferenceEquals(old.Object, entry.Object) && !Equals(old.Object, entry.Object))
+                else if (old.ResourceVersion is null || old.ResourceVersion != entry.ResourceVersion)
                 {
                     Publish(entry.ToEvent(InformerEventType.Updated, old.Object));
                 }
@@ -316,8 +316,16 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 }
             }
 
-            _cache.Clear();
+            var merged = new List<KeyValuePair<string, Entry>>(fresh.Count);
             foreach (var (key, entry) in fresh)
+            {
+                // Keep the cached instance when unchanged, so readers holding it see a stable object.
+                var keep = _cache.TryGetValue(key, out var old) && old.ResourceVersion is not null && old.ResourceVersion == entry.ResourceVersion;
+                merged.Add(new(key, keep ? old! : entry));
+            }
+
+            _cache.Clear();
+            foreach (var (key, entry) in merged)
             {
                 _cache[key] = entry;
             }
@@ -375,7 +383,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
             return;
         }
 
-        var entry = new Entry(e.Object, e.Metadata.Namespace ?? string.Empty, e.Metadata.Name ?? string.Empty);
+        var entry = new Entry(e.Object, e.Metadata.Namespace ?? string.Empty, e.Metadata.Name ?? string.Empty, e.Metadata.ResourceVersion);
         lock (_gate)
         {
             _cache.TryGetValue(entry.Key, out var old);
@@ -441,7 +449,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Informer for {Resource}: the watch was silent for {Seconds} s; reconnecting")]
     private static partial void LogSilent(ILogger logger, string resource, double seconds);
 
-    private sealed record Entry(T Object, string Namespace, string Name)
+    private sealed record Entry(T Object, string Namespace, string Name, string? ResourceVersion)
     {
         public string Key => KeyOf(Namespace, Name);
 
