@@ -121,7 +121,11 @@ internal sealed class WasmerProcess : IAsyncDisposable
         return value == 1;
     }
 
-    /// <summary>The sum of a metric's samples (every label set) from /metrics; null when absent.</summary>
+    /// <summary>
+    /// The sum of a metric's samples (every label set) from /metrics; null when absent. The exposition prefixes
+    /// instrument names with their meter's name (<c>wasmmesh_controllers_wasmmesh_leader_election_leader</c>), so a
+    /// series matches by its full name or by that suffix.
+    /// </summary>
     public async Task<double?> MetricAsync(string name, CancellationToken cancellationToken = default)
     {
         string text;
@@ -143,7 +147,7 @@ internal sealed class WasmerProcess : IAsyncDisposable
             }
 
             var nameEnd = line.IndexOfAny(['{', ' ']);
-            if (nameEnd <= 0 || line[..nameEnd] != name)
+            if (nameEnd <= 0 || !(line[..nameEnd] == name || line[..nameEnd].EndsWith("_" + name, StringComparison.Ordinal)))
             {
                 continue;
             }
