@@ -119,6 +119,7 @@ public sealed partial class KubernetesClient : IKubernetesClient, IDisposable
             }
         }
 
+        KubernetesMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method.Method), new KeyValuePair<string, object?>("code", (int)response.StatusCode));
         if (response.IsSuccessStatusCode)
         {
             return response;

@@ -123,7 +123,10 @@ public sealed class KubernetesTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a kubeconfig for this server; point <c>KUBECONFIG</c> at it and kubectl works with no flags.</summary>
+    /// <summary>
+    /// Writes a kubeconfig for this server (atomically: write, then rename); point <c>KUBECONFIG</c> at it and
+    /// kubectl works with no flags.
+    /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the file is written.</returns>
@@ -136,7 +139,15 @@ public sealed class KubernetesTestServer : IAsyncDisposable
             Directory.CreateDirectory(dir);
         }
 
-        return File.WriteAllTextAsync(path, KubeconfigYaml, cancellationToken);
+        return WriteAtomicallyAsync(path, KubeconfigYaml, cancellationToken);
+    }
+
+    /// <summary>Writes a temporary file and renames it, so a process waiting for the file never reads half of it.</summary>
+    private static async Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        await File.WriteAllTextAsync(temp, text, cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>
@@ -300,9 +311,20 @@ public sealed class KubernetesTestServer : IAsyncDisposable
         {
             await Task.Delay(100).ConfigureAwait(false);
             Interlocked.Exchange(ref _savePending, 0);
-            if (!_disposed)
+            try
             {
-                await SaveAsync().ConfigureAwait(false);
+                if (!_disposed)
+                {
+                    await SaveAsync().ConfigureAwait(false);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: DisposeAsync saved the final state.
+            }
+            catch (IOException)
+            {
+                // The next change or DisposeAsync saves again.
             }
         });
     }

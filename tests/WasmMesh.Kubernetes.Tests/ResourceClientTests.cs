@@ -371,6 +371,35 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Requests_AreCountedOnTheWasmMeshKubernetesMeter()
+    {
+        var codes = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "WasmMesh.Kubernetes" && instrument.Name == "wasmmesh.kubernetes.requests")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "code")
+                {
+                    codes.Add((int)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+
+        await fixture.Client.Secrets().TryGetAsync("default", "does-not-exist", _ct);
+
+        Assert.Contains(404, codes);
+    }
+
+    [Fact]
     public void AddWasmMeshKubernetes_InvalidOptions_FailValidation()
     {
         var services = new ServiceCollection();

@@ -221,6 +221,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 var (lastVersion, received) = await WatchAsync(resourceVersion, stop).ConfigureAwait(false);
                 resourceVersion = lastVersion;
                 Interlocked.Increment(ref _watchRestarts);
+                KubernetesMetrics.InformerWatchRestarts.Add(1, new KeyValuePair<string, object?>("resource", _resourceName));
                 if (received)
                 {
                     backoff = _options.InitialBackoff;
@@ -334,6 +335,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _relists);
+        KubernetesMetrics.InformerLists.Add(1, new KeyValuePair<string, object?>("resource", _resourceName));
         LogListed(_logger, _resourceName, fresh.Count, listVersion);
         _synced.TrySetResult();
         return listVersion ?? string.Empty;
