@@ -53,8 +53,13 @@ public sealed class ReplicaTests
         await env.WaitForEnvoyFilterAsync(ns, "replicated", sha, diagnostics: Diagnostics);
 
         // Only the leader reconciles (and so writes); the follower's controller never ran.
-        Assert.True(await leader.MetricAsync("wasmmesh_controller_reconciles_total", TestContext.Current.CancellationToken) > 0, Diagnostics());
-        Assert.True((await follower.MetricAsync("wasmmesh_controller_reconciles_total", TestContext.Current.CancellationToken) ?? 0) == 0, Diagnostics());
+        // (A reconcile is counted when it returns, just after its status write: poll for it.)
+        await Poll.UntilAsync(
+            async () => await leader.MetricAsync("wasmmesh_controller_reconciles_total", TestContext.Current.CancellationToken) > 0,
+            "the leader to count its reconciles",
+            diagnostics: Diagnostics);
+        var followerReconciles = await follower.MetricAsync("wasmmesh_controller_reconciles_total", TestContext.Current.CancellationToken) ?? 0;
+        Assert.True(followerReconciles == 0, $"the follower reconciled {followerReconciles} times\n{Diagnostics()}");
         Assert.Equal(1, objects.Requests("replicas/filter.wasm"));
 
         // Both serve it; the follower fills its own cache on demand from the AutoWasm whose status names the digest.
