@@ -1,6 +1,7 @@
 // Serves a cached module from the /wasm/{sha256} endpoint for the serving benchmark (bench/serving/run.sh).
 //
 //   WasmMesh.Bench.Serving --cache <dir> --port <port> [--module-size <bytes>] [--export <dir>] [--memory-cache <bytes>]
+//                          [--inline true|false] [--response-buffer <bytes>]
 //
 // Writes a valid module of the given size into the cache (and a copy named by its sha256 into --export, for
 // nginx), prints "sha256 <hex>" and "ready", then serves on 127.0.0.1:<port> until stopped.
@@ -13,7 +14,8 @@ using WasmMesh.Sources;
 var options = ParseArguments(args);
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
-if (options.GetValueOrDefault("inline", "false") == "true")
+// The endpoint never blocks, so socket continuations may run inline instead of hopping to the thread pool.
+if (options.GetValueOrDefault("inline", "true") == "true")
 {
     builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 }

@@ -6,8 +6,9 @@
 #   MODULE_SIZE=4194304 DURATION=20s ROUNDS=3 bench/serving/run.sh
 #   ENDPOINT_ARGS="--memory-cache 0" bench/serving/run.sh   # serve from the cache file (SendFileAsync) only
 #
-# Needs: dotnet, nginx, wrk, curl, python3, bc. Prints requests/s of both servers per round, their means and the ratio;
-# the target is a ratio of at least 0.8.
+# Needs: dotnet, nginx, wrk, curl, python3, bc. Prints requests/s of both servers per round, the server CPU time
+# per request (user+system of the server processes, less sensitive to other load than requests/s), the means and
+# the ratio of requests/s; the target is a ratio of at least 0.8.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -110,30 +111,56 @@ for url in "$KESTREL_URL" "$NGINX_URL"; do
   [ "$got" = "$HEX" ] || { echo "error: $url served bytes hashing to $got, not $HEX" >&2; exit 1; }
 done
 
-rps() { # url duration
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" "$1" | awk '/^Requests\/sec:/{print $2}'
+cpu_ticks() { # pids… -> user+system clock ticks
+  local total=0 pid u s
+  for pid in "$@"; do
+    read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    total=$((total + u + s))
+  done
+  echo "$total"
+}
+
+# Runs wrk against a URL; prints "<requests/s> <server CPU µs per request>" for the given server pids.
+measure() { # url duration pids…
+  local url=$1 duration=$2 before after out requests
+  shift 2
+  before=$(cpu_ticks "$@")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$url")
+  after=$(cpu_ticks "$@")
+  requests=$(echo "$out" | awk '/requests in/{print $1}')
+  echo "$(echo "$out" | awk '/^Requests\/sec:/{print $2}') $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
 
 echo "Module: $MODULE_SIZE bytes, sha256 $HEX"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds (warm-up $WARMUP each), $(nproc) CPUs"
-rps "$KESTREL_URL" "$WARMUP" >/dev/null
-rps "$NGINX_URL" "$WARMUP" >/dev/null
+NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+measure "$KESTREL_URL" "$WARMUP" "$HOST_PID" >/dev/null
+measure "$NGINX_URL" "$WARMUP" $NGINX_PIDS >/dev/null
 
 nginx_total=0
 kestrel_total=0
+nginx_cpu_total=0
+kestrel_cpu_total=0
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate the order so neither server always runs on a warmer machine.
   if [ $((round % 2)) = 1 ]; then
-    n=$(rps "$NGINX_URL" "$DURATION"); k=$(rps "$KESTREL_URL" "$DURATION")
+    read -r n ncpu < <(measure "$NGINX_URL" "$DURATION" $NGINX_PIDS)
+    read -r k kcpu < <(measure "$KESTREL_URL" "$DURATION" "$HOST_PID")
   else
-    k=$(rps "$KESTREL_URL" "$DURATION"); n=$(rps "$NGINX_URL" "$DURATION")
+    read -r k kcpu < <(measure "$KESTREL_URL" "$DURATION" "$HOST_PID")
+    read -r n ncpu < <(measure "$NGINX_URL" "$DURATION" $NGINX_PIDS)
   fi
-  printf 'round %d: nginx %10.1f req/s   endpoint %10.1f req/s   ratio %.3f\n' "$round" "$n" "$k" "$(echo "$k / $n" | bc -l)"
+  printf 'round %d: nginx %9.1f req/s (%6.0f us CPU/req)   endpoint %9.1f req/s (%6.0f us CPU/req)   ratio %.3f\n' \
+    "$round" "$n" "$ncpu" "$k" "$kcpu" "$(echo "$k / $n" | bc -l)"
   nginx_total=$(echo "$nginx_total + $n" | bc -l)
   kestrel_total=$(echo "$kestrel_total + $k" | bc -l)
+  nginx_cpu_total=$(echo "$nginx_cpu_total + $ncpu" | bc -l)
+  kestrel_cpu_total=$(echo "$kestrel_cpu_total + $kcpu" | bc -l)
 done
 
 nginx_mean=$(echo "$nginx_total / $ROUNDS" | bc -l)
 kestrel_mean=$(echo "$kestrel_total / $ROUNDS" | bc -l)
 ratio=$(echo "$kestrel_mean / $nginx_mean" | bc -l)
-printf 'mean:    nginx %10.1f req/s   endpoint %10.1f req/s   ratio %.3f (target >= 0.8)\n' "$nginx_mean" "$kestrel_mean" "$ratio"
+printf 'mean:    nginx %9.1f req/s (%6.0f us CPU/req)   endpoint %9.1f req/s (%6.0f us CPU/req)   ratio %.3f (target >= 0.8)\n' \
+  "$nginx_mean" "$(echo "$nginx_cpu_total / $ROUNDS" | bc -l)" "$kestrel_mean" "$(echo "$kestrel_cpu_total / $ROUNDS" | bc -l)" "$ratio"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews the figures)"

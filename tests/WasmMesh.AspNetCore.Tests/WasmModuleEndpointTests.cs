@@ -236,6 +236,22 @@ public sealed class WasmModuleEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_FileTruncatedBehindTheCache_AbortsThatResponseThenRefusesToServeIt()
+    {
+        await using var host = await ServingHost.StartAsync(_dir.Combine("truncated"), configure: o => o.MemoryCacheBytes = 0);
+        var module = WasmModuleBuilder.Build(padding: 3 * 1024 * 1024, seed: 13);
+        var stored = await host.Cache.StoreAsync(new MemoryStream(module), "m", cancellationToken: TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(stored.Path, module[..1000], TestContext.Current.CancellationToken);
+
+        var first = await Record.ExceptionAsync(() => host.Client.GetByteArrayAsync($"/wasm/{stored.Sha256.Hex}", TestContext.Current.CancellationToken));
+        using var second = await host.Client.GetAsync($"/wasm/{stored.Sha256.Hex}", TestContext.Current.CancellationToken);
+
+        Assert.IsType<HttpRequestException>(first);
+        Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
+        Assert.False(File.Exists(stored.Path));
+    }
+
+    [Fact]
     public async Task Get_ServedModules_AreCountedInServingMetrics()
     {
         using var metrics = new MetricRecorder(_host.MeterFactory);
