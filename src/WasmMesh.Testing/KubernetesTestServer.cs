@@ -260,7 +260,9 @@ public sealed class KubernetesTestServer : IAsyncDisposable
                 await output.WriteLineAsync($"Kubernetes API test server listening on {server.Url} (test/dev only){(kubeconfig is null ? string.Empty : $"; kubeconfig: {kubeconfig}")}").ConfigureAwait(false);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                    // Ctrl+C, the caller's token, or SIGTERM (which the host turns into ApplicationStopping).
+                    using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, server._app!.Lifetime.ApplicationStopping);
+                    await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
