@@ -1,4 +1,4 @@
-namespace WasmMesh.Controllers.Tests;
+namespace WasmMesh.TestSupport;
 
 /// <summary>
 /// A manual clock: time moves only when a test calls <see cref="Advance"/>. Timers (and so
