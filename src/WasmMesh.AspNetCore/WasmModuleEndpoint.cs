@@ -49,7 +49,8 @@ internal sealed class WasmModuleEndpoint(
                 await WriteModuleAsync(context, module).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (ex is (IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException) or UnauthorizedAccessException
+                                       && !context.RequestAborted.IsCancellationRequested)
             {
                 // The file vanished or could not be read: doubt it, so it is re-verified (and refetched) before it is served again.
                 cache.MarkUnverified(digest);
@@ -191,35 +192,40 @@ internal sealed class WasmModuleEndpoint(
     /// </summary>
     private static async Task WriteBodyAsync(HttpResponse response, CachedWasmModule module, byte[]? content, CancellationToken cancellationToken)
     {
-        // Open the file before anything is sent, so that a vanished file can still be answered properly.
-        using var handle = content is null
-            ? File.OpenHandle(module.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan)
-            : null;
-
-        // Start first: before the response starts the body writer hands out temporary memory that is copied again.
-        await response.StartAsync(cancellationToken).ConfigureAwait(false);
-        var writer = response.BodyWriter;
-        if (handle is null)
+        if (content is not null)
         {
-            content ??= [];
-            for (var offset = 0; offset < content.Length;)
-            {
-                var size = Math.Min(ChunkSize, content.Length - offset);
-                var target = writer.GetMemory(size);
-                size = Math.Min(size, target.Length);
-                content.AsSpan(offset, size).CopyTo(target.Span);
-                writer.Advance(size);
-                offset += size;
-                var flushed = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (flushed.IsCanceled || flushed.IsCompleted)
-                {
-                    return;
-                }
-            }
-
+            // Start first: before the response starts the body writer hands out temporary memory that is copied again.
+            await response.StartAsync(cancellationToken).ConfigureAwait(false);
+            await WriteFromMemoryAsync(response.BodyWriter, content, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        // Open the file before anything is sent, so that a vanished file can still be answered properly.
+        using var handle = File.OpenHandle(module.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan);
+        await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        await WriteFromFileAsync(response.BodyWriter, handle, module, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteFromMemoryAsync(System.IO.Pipelines.PipeWriter writer, byte[] content, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < content.Length;)
+        {
+            var size = Math.Min(ChunkSize, content.Length - offset);
+            var target = writer.GetMemory(size);
+            size = Math.Min(size, target.Length);
+            content.AsSpan(offset, size).CopyTo(target.Span);
+            writer.Advance(size);
+            offset += size;
+            var flushed = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task WriteFromFileAsync(System.IO.Pipelines.PipeWriter writer, Microsoft.Win32.SafeHandles.SafeFileHandle handle, CachedWasmModule module, CancellationToken cancellationToken)
+    {
         for (long offset = 0; offset < module.Size;)
         {
             var size = (int)Math.Min(ChunkSize, module.Size - offset);
