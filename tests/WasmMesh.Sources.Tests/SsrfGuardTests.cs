@@ -93,6 +93,22 @@ public sealed class SsrfGuardTests : IAsyncLifetime
         Assert.Equal("cloud metadata address", error.Reason);
     }
 
+    [Theory]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data/", "cloud metadata address")]
+    [InlineData("http://[::ffff:169.254.169.254]/latest/meta-data/", "cloud metadata address")]
+    [InlineData("http://[fe80::1]:8080/m.wasm", "link-local address")]
+    [InlineData("http://0.0.0.0:9/m.wasm", "unspecified address")]
+    [InlineData("http://100.100.100.200/latest/meta-data/", "cloud metadata address")]
+    public async Task EnsureAsync_AddressLiteralUrls_AreCheckedToo(string url, string reason)
+    {
+        await using var host = SourcesHost.Create(_dir.Path);
+
+        var error = await Assert.ThrowsAsync<SsrfBlockedException>(() =>
+            host.Provider.EnsureAsync(WasmSourceRequest.ForObject(new Uri(url)), TestContext.Current.CancellationToken));
+
+        Assert.Equal(reason, error.Reason);
+    }
+
     [Fact]
     public async Task EnsureAsync_NameResolvingToLinkLocal_IsRefusedOnTheResolvedAddress()
     {
