@@ -36,6 +36,6 @@ public sealed record AutoWasmStatus
 
     /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
     [JsonPropertyName("lastSyncTime")]
-    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
+    [JsonConverter(typeof(KubernetesTimeConverter))]
     public DateTimeOffset? LastSyncTime { get; init; }
 }

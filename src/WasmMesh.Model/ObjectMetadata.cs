@@ -40,11 +40,11 @@ public sealed record ObjectMetadata
 
     /// <summary>When the object was created.</summary>
     [JsonPropertyName("creationTimestamp")]
-    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
+    [JsonConverter(typeof(KubernetesTimeConverter))]
     public DateTimeOffset? CreationTimestamp { get; init; }
 
     /// <summary>When deletion was requested.</summary>
     [JsonPropertyName("deletionTimestamp")]
-    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
+    [JsonConverter(typeof(KubernetesTimeConverter))]
     public DateTimeOffset? DeletionTimestamp { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed record StatusCondition
 
     /// <summary>When the status last changed.</summary>
     [JsonPropertyName("lastTransitionTime")]
-    [JsonConverter(typeof(KubernetesTimeJsonConverter))]
+    [JsonConverter(typeof(KubernetesTimeConverter))]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     /// <summary>A CamelCase reason.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace WasmMesh.Kubernetes;
+namespace WasmMesh;
 
 /// <summary>
 /// Reads and writes <c>metav1.Time</c>: RFC 3339 in UTC with whole seconds (<c>2021-10-27T10:00:36Z</c>).
