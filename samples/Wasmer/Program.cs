@@ -73,6 +73,8 @@ builder.WebHost.UseKestrel(kestrel =>
         kestrel.ListenAnyIP(settings.Port);
     }
 });
+// Serving many sidecars: run request continuations inline on the socket threads (the endpoint never blocks).
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
 builder.Services.AddWasmMeshKubernetes(o =>

@@ -34,6 +34,13 @@ public sealed class OciClientOptions
     /// <summary>Skip TLS certificate verification for every registry. Default <see langword="false"/>; for tests only.</summary>
     public bool InsecureSkipVerify { get; set; }
 
+    /// <summary>
+    /// A hook that opens every registry connection (including redirects to blob storage), e.g. an SSRF guard that
+    /// checks the resolved address. When set, no HTTP proxy is used, so the hook sees the real destination.
+    /// Default none (plain connects, proxy from the environment).
+    /// </summary>
+    public Func<System.Net.Http.SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
+
     /// <summary>How long to wait for a TCP/TLS connection. Default 15 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -43,6 +43,9 @@ public static class WasmSourcesServiceCollectionExtensions
             services.AddWasmMeshOci();
         }
 
+        // Registry hosts come from user-written AutoWasm specs too: registry connections pass the same SSRF guard.
+        services.AddOptions<WasmMesh.Oci.OciClientOptions>()
+            .Configure<IOptions<SsrfGuardOptions>>((oci, ssrf) => oci.ConnectCallback ??= new SsrfGuard(ssrf.Value).ConnectAsync);
         services.TryAddSingleton<IRegistryModuleSource, OciRegistryModuleSource>();
         services.TryAddSingleton<WasmModuleProvider>();
         services.TryAddSingleton<IWasmModuleProvider>(sp => sp.GetRequiredService<WasmModuleProvider>());

@@ -87,4 +87,25 @@ public sealed class OptionsAndStartupTests : IDisposable
         Assert.Single(services, d => d.ServiceType == typeof(IWasmModuleCache));
         Assert.Same(provider.GetRequiredService<IWasmModuleCache>(), provider.GetRequiredService<IWasmCacheRetention>());
     }
+
+    [Theory]
+    [InlineData("169.254.169.254/team/filter:v1")]
+    [InlineData("127.0.0.1:5000/team/filter:v1")]
+    public async Task EnsureAsync_RegistryOnBlockedAddress_IsRefusedBeforeConnecting(string image)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddWasmMeshSources(o => o.Directory = _dir.Path).ConfigureSources(o => o.ConnectTimeout = TimeSpan.FromSeconds(2));
+        await using var provider = services.BuildServiceProvider();
+        var modules = provider.GetRequiredService<IWasmModuleProvider>();
+
+        var e = await Assert.ThrowsAnyAsync<WasmMeshException>(() => modules.EnsureAsync(WasmSourceRequest.ForRegistry(ImageReference.Parse(image)), TestContext.Current.CancellationToken));
+
+        var chain = new List<Exception>();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            chain.Add(x);
+        }
+
+        Assert.Contains(chain, x => x is SsrfBlockedException);
+    }
 }

@@ -23,6 +23,12 @@ internal static class OciHttp
             UseProxy = true,
         };
 
+        if (options.ConnectCallback is { } connect)
+        {
+            handler.ConnectCallback = connect;
+            handler.UseProxy = false;
+        }
+
         var trusted = LoadCertificates(options.CaFile);
         // TLS callbacks see the host name only (no port): an insecure host:port entry covers that host.
         var insecure = new HashSet<string>(options.InsecureRegistries.Select(r => HostOf(DockerConfigCredentials.NormalizeRegistry(r))), StringComparer.OrdinalIgnoreCase);
