@@ -1,0 +1,54 @@
+# Section 3 — CLI start-up: `wasmc --version` versus `skopeo --version`, interleaved, wall time per process.
+#
+# Variants of wasmc (all Release, built by run.sh's build step):
+#   wasmc               the default build: framework-dependent apphost, IL JIT-compiled at start (as shipped)
+#   wasmc-r2r           dotnet publish -r linux-x64 --self-contained false -p:PublishReadyToRun=true
+#   wasmc-sf-r2r        dotnet publish -r linux-x64 --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true
+#   wasmc-r2r-nopgo     wasmc-r2r with DOTNET_TieredPGO=0 (no instrumented tier at start)
+# A variant is skipped (with a note) when it could not be published on this machine.
+
+section_cli() {
+  local rounds=${CLI_ROUNDS:-21}
+  [ "$QUICK" = 1 ] && rounds=3
+  local dir="$WORK/cli"
+  mkdir -p "$dir"
+  declare -A CMD=(
+    [skopeo]="skopeo --version"
+    [wasmc]="$BIN/wasmc/wasmc --version"
+  )
+  local subjects=(skopeo wasmc)
+  if [ -x "$BIN/wasmc-r2r/wasmc" ]; then
+    CMD[wasmc-r2r]="$BIN/wasmc-r2r/wasmc --version"
+    CMD[wasmc-r2r-nopgo]="env DOTNET_TieredPGO=0 $BIN/wasmc-r2r/wasmc --version"
+    subjects+=(wasmc-r2r wasmc-r2r-nopgo)
+  else
+    note cli "wasmc-r2r: not measured — the ReadyToRun publish failed (see $WORK/publish-wasmc-r2r.log)"
+  fi
+  if [ -x "$BIN/wasmc-sf-r2r/wasmc" ]; then
+    CMD[wasmc-sf-r2r]="$BIN/wasmc-sf-r2r/wasmc --version"
+    subjects+=(wasmc-sf-r2r)
+  else
+    note cli "wasmc-sf-r2r: not measured — the single-file self-contained publish failed (see $WORK/publish-wasmc-sf-r2r.log)"
+  fi
+  local s
+  for s in "${subjects[@]}"; do
+    ${CMD[$s]} >/dev/null 2>&1 || die "cli: '${CMD[$s]}' failed"
+    ${CMD[$s]} >/dev/null 2>&1 # warm the page cache
+  done
+  note cli "$rounds interleaved rounds (the order of subjects rotates each round), median wall time of one process from fork to exit (the shell's clock); peak RSS from /usr/bin/time."
+  local round i n=${#subjects[@]} t0 t1
+  for round in $(seq 1 "$rounds"); do
+    for i in $(seq 0 $((n - 1))); do
+      s=${subjects[$(((i + round) % n))]}
+      t0=$EPOCHREALTIME
+      ${CMD[$s]} >/dev/null 2>&1
+      t1=$EPOCHREALTIME
+      record cli version "$s" wall_ms "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) * 1000 }')"
+    done
+  done
+  for s in "${subjects[@]}"; do
+    /usr/bin/time -f '%M' -o "$dir/time.txt" ${CMD[$s]} >/dev/null 2>&1
+    record cli version "$s" rss_mib 1 "$(awk -v k="$(tail -1 "$dir/time.txt")" 'BEGIN { printf "%.1f", k / 1024 }')"
+  done
+  log "cli: done ($rounds rounds × ${#subjects[@]} subjects)"
+}

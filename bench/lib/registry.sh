@@ -1,0 +1,67 @@
+# Section 2 — registry transfer: `wasmc push` / `wasmc pull` versus `skopeo copy` of the same module to and from
+# the same private docker-registry, for a 16 KiB and a 20 MiB module: wall time and peak RSS (/usr/bin/time),
+# interleaved (wasmc, skopeo, skopeo, wasmc, …).
+#
+#   push: wasmc push REF -f module.wasm            vs  skopeo copy oci:LAYOUT docker://REF   (fresh repository each run)
+#   pull: wasmc pull REF -o DIR                    vs  skopeo copy docker://REF oci:DIR      (fresh directory each run)
+# The OCI layout skopeo pushes from holds the very image wasmc pushed (copied once by skopeo before measuring).
+
+section_registry() {
+  local rounds=${REGISTRY_ROUNDS:-5}
+  [ "$QUICK" = 1 ] && rounds=1
+  local dir="$WORK/registry"
+  mkdir -p "$dir/storage"
+  local port; port=$(free_port)
+  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$dir/storage" "$port" >"$dir/config.yml"
+  local registry_pid; registry_pid=$(start_bg registry docker-registry serve "$dir/config.yml")
+  wait_http "http://127.0.0.1:$port/v2/" 30 "$registry_pid" || die "docker-registry did not start ($WORK/registry.log)"
+  # Private credential stores: neither tool reads the user's configuration.
+  mkdir -p "$dir/docker"; echo '{}' >"$dir/docker/config.json"; echo '{}' >"$dir/auth.json"
+  export DOCKER_CONFIG="$dir/docker" REGISTRY_AUTH_FILE="$dir/auth.json"
+  local wasmc="$BIN/wasmc/wasmc" reg="127.0.0.1:$port"
+  note registry "$rounds interleaved rounds (order alternates), medians; wall time from the shell's clock around /usr/bin/time, peak RSS = /usr/bin/time %M. wasmc = samples/Wasmc Release (framework-dependent apphost); skopeo $(skopeo --version | awk '{print $3}') with --src/--dest-tls-verify=false; wasmc uses its loopback plain-HTTP fallback (no flag)."
+
+  measure() { # case subject metric-prefix round command...
+    local case=$1 subject=$2 op=$3 round=$4; shift 4
+    local t0 t1
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>&1 || die "registry: '$*' failed: $(tail -3 "$dir/out.txt")"
+    t1=$EPOCHREALTIME
+    local wall rss
+    wall=$(elapsed "$t0" "$t1")
+    rss=$(tail -1 "$dir/time.txt")
+    record registry "$op $case" "$subject" wall_s "$round" "$wall"
+    record registry "$op $case" "$subject" rss_mib "$round" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
+    log "registry $op $case $subject round $round: ${wall}s, peak RSS $((rss / 1024)) MiB"
+  }
+
+  local entry label bytes round repo
+  for entry in 16KiB:16384 20MiB:20971520; do
+    label=${entry%%:*}; bytes=${entry#*:}; repo=${label,,}
+    make_module "$dir/$label.wasm" "$bytes" 11
+    "$wasmc" push "$reg/bench/src-$repo:v1" -f "$dir/$label.wasm" >/dev/null || die "registry: wasmc push failed"
+    skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/layout-$label:v1" \
+      || die "registry: skopeo could not copy the source image"
+    # one unmeasured run of each, so that both start from warm file caches
+    "$wasmc" pull "$reg/bench/src-$repo:v1" -o "$dir/warm-wasmc" >/dev/null
+    skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/warm-skopeo:v1"
+    for round in $(seq 1 "$rounds"); do
+      local push_w=("$wasmc" push "$reg/bench/wasmc-$repo-$round:v1" -f "$dir/$label.wasm")
+      local push_s=(skopeo copy -q --dest-tls-verify=false "oci:$dir/layout-$label:v1" "docker://$reg/bench/skopeo-$repo-$round:v1")
+      local pull_w=("$wasmc" pull "$reg/bench/src-$repo:v1" -o "$dir/pull-wasmc-$label-$round")
+      local pull_s=(skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/pull-skopeo-$repo-$round:v1")
+      if [ $((round % 2)) = 1 ]; then
+        measure "$label" wasmc push "$round" "${push_w[@]}"; measure "$label" skopeo push "$round" "${push_s[@]}"
+        measure "$label" wasmc pull "$round" "${pull_w[@]}"; measure "$label" skopeo pull "$round" "${pull_s[@]}"
+      else
+        measure "$label" skopeo push "$round" "${push_s[@]}"; measure "$label" wasmc push "$round" "${push_w[@]}"
+        measure "$label" skopeo pull "$round" "${pull_s[@]}"; measure "$label" wasmc pull "$round" "${pull_w[@]}"
+      fi
+      cmp -s "$dir/$label.wasm" "$dir/pull-wasmc-$label-$round/filter.wasm" || die "registry: wasmc pulled different bytes"
+      rm -rf "$dir/pull-wasmc-$label-$round" "$dir/pull-skopeo-$label-$round"
+    done
+  done
+  unset DOCKER_CONFIG REGISTRY_AUTH_FILE
+  stop_pid "$registry_pid"
+}
