@@ -7,11 +7,14 @@ internal sealed class Kubectl
 {
     private readonly string _binary;
     private readonly string _kubeconfig;
+    private readonly string _cacheDirectory;
 
+    /// <summary>kubectl with a kubeconfig; its discovery cache goes beside the kubeconfig (not into ~/.kube/cache).</summary>
     public Kubectl(string binary, string kubeconfig)
     {
         _binary = binary;
         _kubeconfig = kubeconfig;
+        _cacheDirectory = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "kubectl-cache");
     }
 
     /// <summary>kubectl, or skips the calling test when it is not installed.</summary>
@@ -22,7 +25,7 @@ internal sealed class Kubectl
             _binary,
             arguments,
             stdin,
-            new Dictionary<string, string?> { ["KUBECONFIG"] = _kubeconfig },
+            new Dictionary<string, string?> { ["KUBECONFIG"] = _kubeconfig, ["KUBECACHEDIR"] = _cacheDirectory },
             timeout: TimeSpan.FromSeconds(60),
             cancellationToken: TestContext.Current.CancellationToken);
 
