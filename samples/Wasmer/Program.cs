@@ -34,8 +34,8 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 
 using var stopping = new CancellationTokenSource();
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddEnvironmentVariables();
+// appsettings.json is read from beside wasmer.dll, whatever the working directory (dotnet run, a container WORKDIR).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var settings = builder.Configuration.GetSection("Wasmer").Get<WasmerOptions>() ?? new WasmerOptions();
 
 KubernetesTestServer? devServer = null;
