@@ -117,8 +117,6 @@ builder.Services.AddWasmMeshOperator(o =>
 
 var app = builder.Build();
 
-// The collector listens from construction: create it now, or everything measured before the first scrape is lost.
-_ = app.Services.GetRequiredService<WasmMesh.AspNetCore.Metrics.PrometheusMetricsCollector>();
 app.MapWasmModules();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", (AutoWasmStore store) => store.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));

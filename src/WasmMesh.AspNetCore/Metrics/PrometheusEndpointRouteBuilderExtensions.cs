@@ -20,6 +20,8 @@ public static class PrometheusEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(_ => new PrometheusMetricsCollector("WasmMesh."));
+        // Created at start, not at the first scrape, so that nothing measured before it is lost.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, PrometheusCollectorStarter>());
         return services;
     }
 

@@ -70,7 +70,10 @@ public sealed class PrometheusMetricsCollector : IDisposable
         private readonly bool _counter = instrument.GetType().Name is "Counter`1" or "ObservableCounter`1";
         private readonly bool _observable = instrument.IsObservable;
 
-        public string Name { get; } = Sanitize(instrument.Meter.Name + "." + instrument.Name);
+        // Instrument names are already namespaced (wasmmesh.…); others get their meter's name in front.
+        public string Name { get; } = Sanitize(instrument.Name.StartsWith("wasmmesh.", StringComparison.OrdinalIgnoreCase)
+            ? instrument.Name
+            : instrument.Meter.Name + "." + instrument.Name);
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

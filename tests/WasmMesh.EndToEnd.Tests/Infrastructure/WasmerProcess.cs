@@ -123,7 +123,7 @@ internal sealed class WasmerProcess : IAsyncDisposable
 
     /// <summary>
     /// The sum of a metric's samples (every label set) from /metrics; null when absent. The exposition prefixes
-    /// instrument names with their meter's name (<c>wasmmesh_controllers_wasmmesh_leader_election_leader</c>), so a
+    /// instrument names with their meter's name when the instrument is not already namespaced, so a
     /// series matches by its full name or by that suffix.
     /// </summary>
     public async Task<double?> MetricAsync(string name, CancellationToken cancellationToken = default)
