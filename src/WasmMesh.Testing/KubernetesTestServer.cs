@@ -161,7 +161,7 @@ public sealed class KubernetesTestServer : IAsyncDisposable
     public Task ApplyYamlAsync(string yaml, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        foreach (var doc in YamlJson.ParseDocuments(yaml).OfType<JsonObject>())
+        foreach (var doc in YamlDocuments.Parse(yaml).OfType<JsonObject>())
         {
             var apiVersion = doc["apiVersion"]?.ToString() ?? string.Empty;
             var kind = doc["kind"]?.ToString() ?? string.Empty;

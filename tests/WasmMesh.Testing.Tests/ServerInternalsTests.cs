@@ -84,7 +84,7 @@ public sealed class ServerInternalsTests
     [Fact]
     public void YamlJson_PlainScalarsAreTypedQuotedStayStrings()
     {
-        var doc = YamlJson.ParseDocuments("a: 1\nb: '1'\nc: true\nd: null\ne: 1.5\nf: text\ng: \"750e3\"\n")[0]!;
+        var doc = WasmMesh.Testing.Server.YamlDocuments.Parse("a: 1\nb: '1'\nc: true\nd: null\ne: 1.5\nf: text\ng: \"750e3\"\n")[0]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"a":1,"b":"1","c":true,"d":null,"e":1.5,"f":"text","g":"750e3"}"""), doc));
     }
 }

@@ -468,7 +468,7 @@ internal sealed class ApiHandler
         JsonNode? node;
         if (contentType.Contains("yaml", StringComparison.Ordinal) && !text.TrimStart().StartsWith('{'))
         {
-            var docs = YamlJson.ParseDocuments(text);
+            var docs = YamlDocuments.Parse(text);
             node = docs.Count == 1 ? docs[0] : null;
         }
         else

@@ -389,7 +389,7 @@ internal sealed partial class ApiState
             throw ApiError.BadRequest("PATCH requests with an apply patch must set the fieldManager query parameter");
         }
 
-        var docs = text.TrimStart().StartsWith('{') ? [ParseJson(text)] : YamlJson.ParseDocuments(text);
+        var docs = text.TrimStart().StartsWith('{') ? [ParseJson(text)] : YamlDocuments.Parse(text);
         if (docs.Count != 1 || docs[0] is not JsonObject config)
         {
             throw ApiError.BadRequest("an apply patch must be exactly one object");
