@@ -12,9 +12,9 @@ namespace WasmMesh.AspNetCore.Tests;
 public sealed class FillOnDemandTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("wasmmesh-fill");
-    private Upstream _upstream = null!;
+    private HttpTestServer _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await Upstream.StartAsync();
+    public async ValueTask InitializeAsync() => _upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

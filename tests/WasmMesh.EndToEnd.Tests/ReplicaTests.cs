@@ -15,7 +15,7 @@ public sealed class ReplicaTests
     public async Task TwoReplicas_OneLeads_BothServe_SurvivorTakesOverWhenLeaderIsKilled()
     {
         await using var env = await MeshEnvironment.StartAsync(TestContext.Current.CancellationToken);
-        await using var objects = await ObjectServer.StartAsync(TestContext.Current.CancellationToken);
+        await using var objects = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
         string[] arguments =
         [
             "--Wasmer:LeaseName=e2e-replicas",

@@ -74,7 +74,7 @@ public sealed class ModuleCacheTests : IDisposable
     [Fact]
     public async Task EnsureAsync_CorruptedFileAfterRestart_IsRefetched()
     {
-        await using var upstream = await Upstream.StartAsync();
+        await using var upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
         var module = WasmModuleBuilder.Build(padding: 2000, seed: 4);
         upstream.Serve("/m.wasm", module);
         var request = WasmSourceRequest.ForObject(upstream.Url("/m.wasm"), Digest.ComputeSha256(module));
@@ -146,7 +146,7 @@ public sealed class ModuleCacheTests : IDisposable
     [Fact]
     public async Task ApplyRetentionAsync_OverBudget_EvictsUnreferencedLeastRecentlyUsedFirst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var modules = Enumerable.Range(0, 5).Select(i => WasmModuleBuilder.Build(padding: 1000, seed: 100 + i)).ToArray();
         var size = modules[0].Length;
         await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureCache(o => o.SizeBudgetBytes = 3L * size), time);
@@ -196,7 +196,7 @@ public sealed class ModuleCacheTests : IDisposable
     [Fact]
     public async Task StoreAsync_AfterRetentionIsKnown_EvictsOthersButNeverTheNewModuleOrReferencedOnes()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var modules = Enumerable.Range(0, 4).Select(i => WasmModuleBuilder.Build(padding: 1000, seed: 300 + i)).ToArray();
         var size = modules[0].Length;
         await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureCache(o => o.SizeBudgetBytes = 2L * size), time);
@@ -216,7 +216,7 @@ public sealed class ModuleCacheTests : IDisposable
     [Fact]
     public async Task ApplyRetentionAsync_RandomWorkloads_NeverEvictsAReferencedModule()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureCache(o => o.SizeBudgetBytes = 20_000), time);
         var random = new Random(42);
         var known = new List<Digest>();

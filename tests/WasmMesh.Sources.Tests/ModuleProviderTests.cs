@@ -108,7 +108,7 @@ public sealed class ModuleProviderTests : IDisposable
     [Fact]
     public async Task FindAsync_TwoHundredConcurrentLookupsOfAnUncachedDigest_FetchOnceThroughTheResolver()
     {
-        await using var upstream = await Upstream.StartAsync();
+        await using var upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
         var module = WasmModuleBuilder.Build(padding: 50_000, seed: 8);
         var digest = Digest.ComputeSha256(module);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -131,7 +131,7 @@ public sealed class ModuleProviderTests : IDisposable
     [Fact]
     public async Task FindAsync_ResolverSourceServesOtherBytes_ThrowsDigestMismatch()
     {
-        await using var upstream = await Upstream.StartAsync();
+        await using var upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
         upstream.Serve("/changed.wasm", WasmModuleBuilder.Build(seed: 9));
         var wanted = Digest.ComputeSha256(WasmModuleBuilder.Build(seed: 10));
         var resolver = new MapResolver { [wanted] = WasmSourceRequest.ForObject(upstream.Url("/changed.wasm")) };
@@ -160,7 +160,7 @@ public sealed class ModuleProviderTests : IDisposable
     [Fact]
     public async Task EnsureAsync_FailedFetch_IsCountedByKindAndErrorType()
     {
-        await using var upstream = await Upstream.StartAsync();
+        await using var upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
         upstream.Map("/gone.wasm", context =>
         {
             context.Response.StatusCode = StatusCodes.Status410Gone;

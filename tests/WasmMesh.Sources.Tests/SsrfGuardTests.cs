@@ -9,9 +9,9 @@ namespace WasmMesh.Sources.Tests;
 public sealed class SsrfGuardTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("wasmmesh-ssrf");
-    private Upstream _upstream = null!;
+    private HttpTestServer _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await Upstream.StartAsync();
+    public async ValueTask InitializeAsync() => _upstream = await HttpTestServer.StartAsync(TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

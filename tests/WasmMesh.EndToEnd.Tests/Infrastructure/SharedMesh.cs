@@ -65,7 +65,7 @@ public sealed class SharedMesh : IAsyncLifetime
     /// <summary>The started environment.</summary>
     internal sealed class Running : MeshEnvironment
     {
-        private Running(TempDirectory directory, Testing.KubernetesTestServer api, string kubeconfig, string kubectl, RegistryServer registry, ObjectServer objects, WasmerProcess wasmer)
+        private Running(TempDirectory directory, Testing.KubernetesTestServer api, string kubeconfig, string kubectl, RegistryServer registry, HttpTestServer objects, WasmerProcess wasmer)
             : base(directory, api, kubeconfig, kubectl)
         {
             Registry = registry;
@@ -75,7 +75,7 @@ public sealed class SharedMesh : IAsyncLifetime
 
         public RegistryServer Registry { get; }
 
-        public ObjectServer Objects { get; }
+        public HttpTestServer Objects { get; }
 
         public WasmerProcess Wasmer { get; }
 
@@ -84,11 +84,11 @@ public sealed class SharedMesh : IAsyncLifetime
             var cancellationToken = CancellationToken.None;
             var (directory, api, kubeconfig, kubectl) = await StartApiAsync(cancellationToken);
             RegistryServer? registry = null;
-            ObjectServer? objects = null;
+            HttpTestServer? objects = null;
             try
             {
                 registry = await RegistryServer.StartAsync(cancellationToken: cancellationToken);
-                objects = await ObjectServer.StartAsync(cancellationToken);
+                objects = await HttpTestServer.StartAsync(cancellationToken);
                 var wasmer = await WasmerProcess.StartAsync(
                     "shared",
                     kubeconfig,
