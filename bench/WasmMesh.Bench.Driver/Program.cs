@@ -10,10 +10,11 @@
 //   synced  --kubeconfig K --marks 1000,10000 [--prefix P] [--timeout S]
 //           watches AutoWasms; prints "watching" once the watch is open, then "synced <count> <unix-ms>" when the
 //           number of Synced AutoWasms reaches each mark
-//   writes  --kubeconfig K (--seconds S | --metrics URL) [--timeout S]
+//   writes  --kubeconfig K (--seconds S | --metrics URL [--reconciles N]) [--timeout S]
 //           counts writes (watch events) to AutoWasms, EnvoyFilters, Events and Leases; prints "counting" once the
 //           watches are open, then "writes <kind> <count>" lines. With --metrics (a wasmer /metrics URL) it stops
-//           once that replica leads and has worked through its queue ("idle <seconds>"), else after S seconds.
+//           once that replica leads, has finished N reconciles and has an empty queue ("idle <seconds> <reconciles>"),
+//           else after S seconds.
 //   latency --kubeconfig K --count N --url URL [--prefix P] [--namespace NS]
 //           creates AutoWasms one at a time and measures create -> EnvoyFilter visible; prints "latency p50 p99 max"
 using System.Collections.Concurrent;
@@ -273,8 +274,9 @@ internal static class Commands
         var watch = Stopwatch.StartNew();
         if (options.Find("metrics") is { } metrics)
         {
-            // Done when this replica leads, its queue was seen busy and has then been empty with no active worker
-            // for three polls in a row (the /metrics counters start at the first scrape, so they are not used).
+            // Done when this replica leads, has finished --reconciles reconciles (or was seen busy, for builds whose
+            // counters start late) and its queue has been empty with no active worker for three polls in a row.
+            var expected = options.Int("reconciles", int.MaxValue);
             using var http = new HttpClient();
             var busySeen = false;
             var idlePolls = 0;
@@ -283,10 +285,11 @@ internal static class Commands
                 await Task.Delay(250, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 var m = await ReadControllerMetricsAsync(http, metrics);
                 busySeen |= m.Depth > 0 || m.Active > 0;
-                idlePolls = m.Leader == 1 && m.Depth == 0 && m.Active == 0 && busySeen ? idlePolls + 1 : 0;
+                var worked = m.Reconciles >= expected || busySeen;
+                idlePolls = m.Leader == 1 && m.Depth == 0 && m.Active == 0 && worked ? idlePolls + 1 : 0;
                 if (idlePolls == 3)
                 {
-                    Console.WriteLine($"idle {watch.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)}");
+                    Console.WriteLine($"idle {watch.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} {m.Reconciles.ToString(CultureInfo.InvariantCulture)}");
                     await Task.Delay(1000);
                     break;
                 }
@@ -369,7 +372,7 @@ internal static class Commands
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
-    private static async Task<(long Leader, long Depth, long Active)> ReadControllerMetricsAsync(HttpClient http, string url)
+    private static async Task<(long Leader, long Depth, long Active, long Reconciles)> ReadControllerMetricsAsync(HttpClient http, string url)
     {
         string text;
         try
@@ -378,10 +381,10 @@ internal static class Commands
         }
         catch (HttpRequestException)
         {
-            return (0, -1, -1); // not listening yet
+            return (0, -1, -1, 0); // not listening yet
         }
 
-        long leader = 0, depth = 0, active = 0;
+        long leader = 0, depth = 0, active = 0, reconciles = 0;
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#')
@@ -407,9 +410,13 @@ internal static class Commands
             {
                 active += (long)value;
             }
+            else if (line.Contains("wasmmesh_controller_reconciles_total", StringComparison.Ordinal))
+            {
+                reconciles += (long)value;
+            }
         }
 
-        return (leader, depth, active);
+        return (leader, depth, active, reconciles);
     }
 
     private static KubernetesClient Client(Options options)

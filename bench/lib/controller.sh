@@ -15,7 +15,9 @@ section_controller() {
   local small=${CONTROLLER_SMALL:-1000} large=${CONTROLLER_LARGE:-10000}
   local small_rounds=${CONTROLLER_SMALL_ROUNDS:-3} large_rounds=${CONTROLLER_LARGE_ROUNDS:-1}
   local quiet=${CONTROLLER_QUIET:-10} samples=${CONTROLLER_LATENCY_SAMPLES:-100}
-  if [ "$QUICK" = 1 ]; then small=50; large=200; small_rounds=1; large_rounds=1; quiet=2; samples=5; fi
+  local timeout=900
+  if [ "$QUICK" = 1 ]; then small=50; large=200; small_rounds=1; large_rounds=1; quiet=2; samples=5; timeout=120; fi
+  CS_TIMEOUT=$timeout
   local dir="$WORK/controller"
   mkdir -p "$dir/www"
   make_module "$dir/www/shared.wasm" 16384 3
@@ -41,7 +43,7 @@ section_controller() {
 
     # restart: every unchanged AutoWasm is reconciled again
     stop_pid "$WASMER_PID"
-    driver writes --kubeconfig "$kubeconfig" --metrics "http://127.0.0.1:$port/metrics" --timeout 600 >"$dir/resync.out" &
+    driver writes --kubeconfig "$kubeconfig" --metrics "http://127.0.0.1:$port/metrics" --reconciles "$large" --timeout "$timeout" >"$dir/resync.out" &
     local writes_pid=$!
     wait_line "$dir/resync.out" '^counting' 60 || die "controller: the write counter did not start"
     local t0=$EPOCHREALTIME
@@ -49,6 +51,7 @@ section_controller() {
     wait "$writes_pid" || die "controller: the restarted wasmer did not finish its resync ($(tail -2 "$dir/resync.out"))"
     record_writes "$dir/resync.out" "$large" resync_writes "$round"
     record controller "$large" wasmer resync_s "$round" "$(awk '/^idle/ { print $2 }' "$dir/resync.out")"
+    record controller "$large" wasmer resync_reconciles "$round" "$(awk '/^idle/ { print $3 }' "$dir/resync.out")"
     log "controller: restart resync of $large: $(awk '/^idle/ { print $2 }' "$dir/resync.out")s after the counter started; $(grep '^writes' "$dir/resync.out" | tr '\n' ' ')"
     : "$t0"
 
@@ -77,7 +80,7 @@ cold_start() {
   record controller "$count" apiserver create_s "$round" "$(echo "$created" | awk '{ print $3 }')"
   local marks=$count
   [ "$count" -gt 1000 ] && marks="1000,$count"
-  driver synced --kubeconfig "$KUBECONFIG_PATH" --prefix aw- --marks "$marks" --timeout 900 >"$dir/synced.out" &
+  driver synced --kubeconfig "$KUBECONFIG_PATH" --prefix aw- --marks "$marks" --timeout "$CS_TIMEOUT" >"$dir/synced.out" &
   local synced_pid=$!
   wait_line "$dir/synced.out" '^watching' 120 || die "controller: the Synced watcher did not start"
   CS_PORT=$(free_port)

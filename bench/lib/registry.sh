@@ -5,6 +5,7 @@
 #   push: wasmc push REF -f module.wasm            vs  skopeo copy oci:LAYOUT docker://REF   (fresh repository each run)
 #   pull: wasmc pull REF -o DIR                    vs  skopeo copy docker://REF oci:DIR      (fresh directory each run)
 # The OCI layout skopeo pushes from holds the very image wasmc pushed (copied once by skopeo before measuring).
+# Diagnostic extra: `wasmc push --format artifact` (module stored as is: no tar, no gzip) after each round's pairs.
 
 section_registry() {
   local rounds=${REGISTRY_ROUNDS:-5}
@@ -50,6 +51,7 @@ section_registry() {
       local push_w=("$wasmc" push "$reg/bench/wasmc-$repo-$round:v1" -f "$dir/$label.wasm")
       local push_s=(skopeo copy -q --dest-tls-verify=false "oci:$dir/layout-$label:v1" "docker://$reg/bench/skopeo-$repo-$round:v1")
       local pull_w=("$wasmc" pull "$reg/bench/src-$repo:v1" -o "$dir/pull-wasmc-$label-$round")
+      local push_a=("$wasmc" push "$reg/bench/artifact-$repo-$round:v1" -f "$dir/$label.wasm" --format artifact)
       local pull_s=(skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/pull-skopeo-$repo-$round:v1")
       if [ $((round % 2)) = 1 ]; then
         measure "$label" wasmc push "$round" "${push_w[@]}"; measure "$label" skopeo push "$round" "${push_s[@]}"
@@ -58,6 +60,8 @@ section_registry() {
         measure "$label" skopeo push "$round" "${push_s[@]}"; measure "$label" wasmc push "$round" "${push_w[@]}"
         measure "$label" skopeo pull "$round" "${pull_s[@]}"; measure "$label" wasmc pull "$round" "${pull_w[@]}"
       fi
+      # diagnostic: the artifact layout stores the module as is (no tar, no gzip)
+      measure "$label" wasmc-artifact push "$round" "${push_a[@]}"
       cmp -s "$dir/$label.wasm" "$dir/pull-wasmc-$label-$round/filter.wasm" || die "registry: wasmc pulled different bytes"
       rm -rf "$dir/pull-wasmc-$label-$round" "$dir/pull-skopeo-$label-$round"
     done
