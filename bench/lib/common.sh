@@ -37,11 +37,11 @@ start_bg() {
   echo "$pid"
 }
 
-# stop_pid PID — SIGTERM, then SIGKILL after 10 s; waits for the process to go.
+# stop_pid PID [SIGNAL] — SIGNAL (default TERM), then SIGKILL after 10 s; waits for the process to go.
 stop_pid() {
   local pid=$1
   kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
+  kill "-${2:-TERM}" "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true

@@ -23,7 +23,7 @@ section_controller() {
   make_module "$dir/www/shared.wasm" 16384 3
   start_nginx controller-objects "$dir/www" log
   local url="http://127.0.0.1:$NGINX_PORT/shared.wasm"
-  note controller "1,000-object cold start: $small_rounds round(s), median; 10,000-object cold start, RSS, quiet period (${quiet}s), restart resync and apply latency ($samples sequential applies): $large_rounds round(s) — scaled to fit the run in ~20 minutes on 2 cores. Each cold start uses a fresh API server. Lease settings shortened (LeaseDuration 5s) so a restarted replica takes over quickly."
+  note controller "$small-object cold start: $small_rounds round(s), median; $large-object cold start, RSS, quiet period (${quiet}s), restart resync and apply latency ($samples sequential applies): $large_rounds round(s) — scaled to fit the run in ~20 minutes on 2 cores. Each cold start uses a fresh API server. Lease settings shortened (LeaseDuration 5s) so a restarted replica takes over quickly."
 
   local round count
   for round in $(seq 1 "$small_rounds"); do

@@ -5,23 +5,44 @@
 #   push: wasmc push REF -f module.wasm            vs  skopeo copy oci:LAYOUT docker://REF   (fresh repository each run)
 #   pull: wasmc pull REF -o DIR                    vs  skopeo copy docker://REF oci:DIR      (fresh directory each run)
 # The OCI layout skopeo pushes from holds the very image wasmc pushed (copied once by skopeo before measuring).
+# Each push targets a fresh, empty docker-registry.
 # Diagnostic extra: `wasmc push --format artifact` (module stored as is: no tar, no gzip) after each round's pairs.
 
 section_registry() {
   local rounds=${REGISTRY_ROUNDS:-5}
   [ "$QUICK" = 1 ] && rounds=1
   local dir="$WORK/registry"
-  mkdir -p "$dir/storage"
-  local port; port=$(free_port)
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$dir/storage" "$port" >"$dir/config.yml"
-  local registry_pid; registry_pid=$(start_bg registry docker-registry serve "$dir/config.yml")
-  wait_http "http://127.0.0.1:$port/v2/" 30 "$registry_pid" || die "docker-registry did not start ($WORK/registry.log)"
+  mkdir -p "$dir"
+  # start_registry NAME — a private docker-registry with its own storage; sets REG_PORT and REG_PID
+  start_registry() {
+    REG_PORT=$(free_port)
+    mkdir -p "$dir/$1"
+    printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+      "$dir/$1" "$REG_PORT" >"$dir/$1.yml"
+    REG_PID=$(start_bg "registry-$1" docker-registry serve "$dir/$1.yml")
+    wait_http "http://127.0.0.1:$REG_PORT/v2/" 30 "$REG_PID" || die "docker-registry did not start ($WORK/registry-$1.log)"
+  }
+  start_registry source
+  local registry_pid=$REG_PID port=$REG_PORT
   # Private credential stores: neither tool reads the user's configuration.
   mkdir -p "$dir/docker"; echo '{}' >"$dir/docker/config.json"; echo '{}' >"$dir/auth.json"
-  export DOCKER_CONFIG="$dir/docker" REGISTRY_AUTH_FILE="$dir/auth.json"
+  export DOCKER_CONFIG="$dir/docker"   # (docker-registry reads REGISTRY_* variables as settings: skopeo gets --authfile)
+  local auth=(--authfile "$dir/auth.json")
   local wasmc="$BIN/wasmc/wasmc" reg="127.0.0.1:$port"
   note registry "$rounds interleaved rounds (order alternates), medians; wall time from the shell's clock around /usr/bin/time, peak RSS = /usr/bin/time %M. wasmc = samples/Wasmc Release (framework-dependent apphost); skopeo $(skopeo --version | awk '{print $3}') with --src/--dest-tls-verify=false; wasmc uses its loopback plain-HTTP fallback (no flag)."
+
+  push_target() { # NAME -> prints host:port of a fresh, empty registry (its pid goes to push.pids)
+    start_registry "push-$1" >/dev/null
+    echo "$REG_PID" >>"$dir/push.pids"
+    echo "127.0.0.1:$REG_PORT"
+  }
+  stop_push_targets() {
+    local p
+    [ -f "$dir/push.pids" ] || return 0
+    for p in $(cat "$dir/push.pids"); do stop_pid "$p" KILL; done
+    : >"$dir/push.pids"
+    rm -rf "$dir"/push-*
+  }
 
   measure() { # case subject metric-prefix round command...
     local case=$1 subject=$2 op=$3 round=$4; shift 4
@@ -42,17 +63,22 @@ section_registry() {
     label=${entry%%:*}; bytes=${entry#*:}; repo=${label,,}
     make_module "$dir/$label.wasm" "$bytes" 11
     "$wasmc" push "$reg/bench/src-$repo:v1" -f "$dir/$label.wasm" >/dev/null || die "registry: wasmc push failed"
-    skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/layout-$label:v1" \
+    skopeo copy -q "${auth[@]}" --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/layout-$label:v1" \
       || die "registry: skopeo could not copy the source image"
     # one unmeasured run of each, so that both start from warm file caches
     "$wasmc" pull "$reg/bench/src-$repo:v1" -o "$dir/warm-wasmc" >/dev/null
-    skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/warm-skopeo:v1"
+    skopeo copy -q "${auth[@]}" --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/warm-skopeo:v1"
     for round in $(seq 1 "$rounds"); do
-      local push_w=("$wasmc" push "$reg/bench/wasmc-$repo-$round:v1" -f "$dir/$label.wasm")
-      local push_s=(skopeo copy -q --dest-tls-verify=false "oci:$dir/layout-$label:v1" "docker://$reg/bench/skopeo-$repo-$round:v1")
+      # every push goes to an empty registry of its own: no blob to skip and none to mount (skopeo remembers
+      # where it has seen a blob and would mount it from another repository of the same registry instead of uploading)
+      local target; target=$(push_target "w-$label-$round")
+      local push_w=("$wasmc" push "$target/bench/module:v1" -f "$dir/$label.wasm")
+      target=$(push_target "s-$label-$round")
+      local push_s=(skopeo copy -q "${auth[@]}" --dest-tls-verify=false "oci:$dir/layout-$label:v1" "docker://$target/bench/module:v1")
+      target=$(push_target "a-$label-$round")
+      local push_a=("$wasmc" push "$target/bench/module:v1" -f "$dir/$label.wasm" --format artifact)
       local pull_w=("$wasmc" pull "$reg/bench/src-$repo:v1" -o "$dir/pull-wasmc-$label-$round")
-      local push_a=("$wasmc" push "$reg/bench/artifact-$repo-$round:v1" -f "$dir/$label.wasm" --format artifact)
-      local pull_s=(skopeo copy -q --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/pull-skopeo-$repo-$round:v1")
+      local pull_s=(skopeo copy -q "${auth[@]}" --src-tls-verify=false "docker://$reg/bench/src-$repo:v1" "oci:$dir/pull-skopeo-$repo-$round:v1")
       if [ $((round % 2)) = 1 ]; then
         measure "$label" wasmc push "$round" "${push_w[@]}"; measure "$label" skopeo push "$round" "${push_s[@]}"
         measure "$label" wasmc pull "$round" "${pull_w[@]}"; measure "$label" skopeo pull "$round" "${pull_s[@]}"
@@ -63,9 +89,11 @@ section_registry() {
       # diagnostic: the artifact layout stores the module as is (no tar, no gzip)
       measure "$label" wasmc-artifact push "$round" "${push_a[@]}"
       cmp -s "$dir/$label.wasm" "$dir/pull-wasmc-$label-$round/filter.wasm" || die "registry: wasmc pulled different bytes"
+      stop_push_targets
       rm -rf "$dir/pull-wasmc-$label-$round" "$dir/pull-skopeo-$label-$round"
     done
   done
-  unset DOCKER_CONFIG REGISTRY_AUTH_FILE
+  unset DOCKER_CONFIG
+  stop_push_targets
   stop_pid "$registry_pid"
 }

@@ -74,7 +74,8 @@ def table(header, rows):
 
 
 def note_lines(section):
-    return "".join(f"\n- {n}" for n in notes.get(section, []))
+    lines = notes.get(section, [])
+    return ("\n\n" + "\n".join(f"- {n}" for n in lines)) if lines else ""
 
 
 present = {k[0] for k in values}
