@@ -13,7 +13,7 @@
 
 section_controller() {
   local small=${CONTROLLER_SMALL:-1000} large=${CONTROLLER_LARGE:-10000}
-  local small_rounds=${CONTROLLER_SMALL_ROUNDS:-3} large_rounds=${CONTROLLER_LARGE_ROUNDS:-1}
+  local small_rounds=${CONTROLLER_SMALL_ROUNDS:-3} large_rounds=${CONTROLLER_LARGE_ROUNDS:-3}
   local quiet=${CONTROLLER_QUIET:-10} samples=${CONTROLLER_LATENCY_SAMPLES:-100}
   local timeout=900
   if [ "$QUICK" = 1 ]; then small=50; large=200; small_rounds=1; large_rounds=1; quiet=2; samples=5; timeout=120; fi
@@ -23,7 +23,7 @@ section_controller() {
   make_module "$dir/www/shared.wasm" 16384 3
   start_nginx controller-objects "$dir/www" log
   local url="http://127.0.0.1:$NGINX_PORT/shared.wasm"
-  note controller "$small-object cold start: $small_rounds round(s), median; $large-object cold start, RSS, quiet period (${quiet}s), restart resync and apply latency ($samples sequential applies): $large_rounds round(s) — scaled to fit the run in ~20 minutes on 2 cores. Each cold start uses a fresh API server. Lease settings shortened (LeaseDuration 5s) so a restarted replica takes over quickly."
+  note controller "$small-object cold start: $small_rounds round(s), median; $large-object cold start, RSS, quiet period (${quiet}s), restart resync and apply latency ($samples sequential applies): $large_rounds round(s) — medians over rounds. Each cold start uses a fresh API server. Lease settings shortened (LeaseDuration 5s) so a restarted replica takes over quickly."
 
   local round count
   for round in $(seq 1 "$small_rounds"); do

@@ -51,7 +51,8 @@ section_serving() {
 
   run_wrk() { # subject label round url
     local out
-    out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$4" | python3 "$ROOT/bench/lib/wrk_parse.py")
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency "$4" >"$dir/wrk-$2-$1-$3.txt"
+    out=$(python3 "$ROOT/bench/lib/wrk_parse.py" <"$dir/wrk-$2-$1-$3.txt")
     read -r rps mib p99 errors <<<"$out"
     record serving "$2" "$1" rps "$3" "$rps"
     record serving "$2" "$1" mibps "$3" "$mib"
