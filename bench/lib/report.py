@@ -89,7 +89,8 @@ if "serving" in present:
         r = ratio(w["rps"], n["rps"])
         rows.append([size, fmt(w["rps"]), fmt(n["rps"]), f"{r:.2f}×" if not math.isnan(r) else "—",
                      fmt(w["mibps"]), fmt(n["mibps"]), fmt(w["p99_ms"], 2), fmt(n["p99_ms"], 2),
-                     f"{ratio(w['p99_ms'], n['p99_ms']):.2f}×", fmt(w["errors"], 0) + " / " + fmt(n["errors"], 0)])
+                     f"{ratio(w['p99_ms'], n['p99_ms']):.2f}×",
+                     f"{sum(rounds('serving', size, 'wasmer', 'errors')):.0f} / {sum(rounds('serving', size, 'nginx', 'errors')):.0f}"])
         summary.append((f"Serving {size}: requests/s", fmt(w["rps"]), fmt(n["rps"]) + " (nginx)",
                         f"{r:.2f}×", "≥ 0.8× (stretch ≥ 1.0×)", verdict(r, lambda x: x >= 0.8)))
     per_round = []
@@ -97,7 +98,7 @@ if "serving" in present:
         per_round.append([size, " / ".join(fmt(x) for x in rounds("serving", size, "wasmer", "rps")),
                           " / ".join(fmt(x) for x in rounds("serving", size, "nginx", "rps"))])
     body = table(["module", "wasmer req/s", "nginx req/s", "ratio", "wasmer MiB/s", "nginx MiB/s",
-                  "wasmer p99 ms", "nginx p99 ms", "p99 ratio", "errors w / n"], rows)
+                  "wasmer p99 ms", "nginx p99 ms", "p99 ratio", "wrk errors, all rounds (wasmer / nginx)"], rows)
     body += "\n\nRequests/s per round:\n\n" + table(["module", "wasmer", "nginx"], per_round)
     rss = med("serving", "all", "wasmer", "rss_mib")
     body += f"\n\nwasmer RSS after the serving runs: {fmt(rss, 0)} MiB." + note_lines("serving")
@@ -249,6 +250,12 @@ md = [
     "Every figure comes from that one run; ratios compare WasmMesh with the peer measured in the same run, "
     "interleaved (A B, B A, …) and taken as medians over rounds. Re-run the command to reproduce; expect different "
     "absolute numbers on other machines, and compare the ratios.",
+    "",
+    "Run it: `bash bench/run.sh` (about 10–20 minutes on 2 cores; installs nginx, wrk, skopeo, docker-registry and "
+    "GNU time with apt when missing). `--quick` runs every benchmark briefly as a smoke test (about 2 minutes; it checks "
+    "that each benchmark produced results, never timings), `--only serving,registry,cli,controller,cachefill,builder` "
+    "runs some sections, `--head` builds the last commit instead of the working tree, `--keep` keeps the scratch "
+    "directory with every log. Methods: `bench/lib/*.sh`; raw results of this run: `bench/results/latest.tsv`.",
     "",
     "## Machine",
     "",
