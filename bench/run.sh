@@ -163,7 +163,7 @@ if load > 0.5 * nproc:
     noise = (f"**Noise:** this machine was shared with other CPU-heavy work during the run (1-minute load average "
              f"{load_start.split()[0]} at the start and {load_end.split()[0]} at the end, on {nproc} CPUs). Absolute figures are "
              "depressed and noisy; interleaving the pairs and comparing medians from the same run reduces, but does not "
-             "remove, the effect on the ratios. Pairs that looked disturbed were re-run (see the findings).")
+             "remove, the effect on the ratios.")
 json.dump({
     "date": subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True, text=True).stdout.strip(),
     "duration": duration, "nproc": str(nproc), "cpu": cpu, "memory": f"{mem_kib / 1048576:.1f} GiB",
