@@ -41,6 +41,7 @@ public sealed class AutoWasmReconciler : IReconciler
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
@@ -194,8 +195,19 @@ public sealed class AutoWasmReconciler : IReconciler
     private async Task<WasmModuleResult> ResolveAsync(AutoWasmResource resource, AutoWasm model, CancellationToken cancellationToken)
     {
         var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+
+        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm.
+        if (_resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
+            && await _modules.FindAsync(shared.Module.Sha256, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            _resolved[ResolutionKey(resource)] = shared;
+            return shared.Module;
+        }
+
         var module = await _modules.EnsureAsync(sourceRequest, cancellationToken).ConfigureAwait(false);
-        _resolved[ResolutionKey(resource)] = (module, _time.GetUtcNow());
+        _resolved[ResolutionKey(resource)] = (module, now);
+        _resolvedSources[sourceRequest.SourceKey] = (module, now);
         return module;
     }
 

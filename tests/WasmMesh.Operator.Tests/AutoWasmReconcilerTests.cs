@@ -217,4 +217,22 @@ public sealed class AutoWasmReconcilerTests
         Assert.Equal("sha256:" + new string('a', 64), request.Image!.Digest.ToString());
         Assert.Null(unknown);
     }
+
+    [Fact]
+    public async Task Reconcile_ManyAutoWasmsOnOneSource_ResolveItOncePerInterval()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        foreach (var name in new[] { "one", "two", "three" })
+        {
+            await f.ApplyAsync(AutoWasmYaml(name), name, Ct);
+            await f.ReconcileAsync(name, Ct);
+        }
+
+        await f.Modules.Received(1).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+        Assert.Equal(AutoWasmPhase.Synced, (await f.AutoWasms.GetAsync("default", "three", Ct)).Status!.Phase);
+
+        await f.ApplyAsync(AutoWasmYaml("other", image: "registry.example.com/team/other:v1"), "other", Ct);
+        await f.ReconcileAsync("other", Ct);
+        await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+    }
 }

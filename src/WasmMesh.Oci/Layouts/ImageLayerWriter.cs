@@ -5,7 +5,8 @@ namespace WasmMesh.Oci;
 
 /// <summary>
 /// Writes the reproducible image layer: a tar holding <c>plugin.wasm</c> (mode 0644, owner 0:0, mtime 0) compressed
-/// with gzip. The same module always gives the same bytes, and so the same digests.
+/// with gzip at the fastest level (modules compress about as well, at a fraction of the time). The same module always
+/// gives the same bytes, and so the same digests.
 /// </summary>
 internal static class ImageLayerWriter
 {
@@ -15,7 +16,7 @@ internal static class ImageLayerWriter
         await using (compressed.ConfigureAwait(false))
         {
             Digest diffId;
-            var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true);
+            var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true);
             await using (gzip.ConfigureAwait(false))
             {
                 var uncompressed = new HashingWriteStream(gzip, leaveOpen: true);
