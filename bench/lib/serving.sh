@@ -6,7 +6,7 @@
 # then both servers are loaded in turn: nginx, wasmer, wasmer, nginx, nginx, wasmer … (the order alternates).
 
 section_serving() {
-  local duration=${SERVING_DURATION:-10s} warmup=${SERVING_WARMUP:-2s} rounds=${SERVING_ROUNDS:-3}
+  local duration=${SERVING_DURATION:-10s} warmup=${SERVING_WARMUP:-5s} rounds=${SERVING_ROUNDS:-3}
   local threads=2 connections=32
   if [ "$QUICK" = 1 ]; then duration=1s; warmup=1s; rounds=1; fi
   local dir="$WORK/serving"
