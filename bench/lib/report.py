@@ -189,7 +189,7 @@ if "controller" in present:
         ]
         body += "\n\n" + table(["figure", "value", "goal"], detail)
         fetches = med("controller", "fetches", "nginx", "object_requests")
-        body += f"\n\nUpstream requests for the shared module over the whole section: {fmt(fetches, 0)} (object URLs are re-read per new AutoWasm; concurrent reads of one URL are single-flighted)."
+        body += f"\n\nUpstream requests for the shared module (nginx access log) over the whole section, all rounds: {fmt(fetches, 0)}."
         for c in cases:
             summary.append((f"Controller: cold start → {c:,} Synced", f"{fmt(med('controller', str(c), 'wasmer', 'cold_sync_s'), 1)} s", "—", "—", "(no peer; reported)", "reported"))
         summary.append((f"Controller: wasmer RSS at {int(large):,}", f"{fmt(m('rss_mib'), 0)} MiB", "—", "—", "(reported)", "reported"))
