@@ -46,8 +46,16 @@ public sealed class RegistryHttpListener : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            // Close alone stops and releases the port; Stop before it makes the managed listener re-bind the port
+            // while removing its prefix, which fails once another test has taken that port.
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
+
         try
         {
             await _loop;
