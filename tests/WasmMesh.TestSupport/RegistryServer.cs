@@ -57,6 +57,21 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>Starts a registry; skips the calling test when <c>docker-registry</c> (or a tool an option needs) is absent.</summary>
     public static async Task<RegistryServer> StartAsync(RegistryServerOptions? options = null, CancellationToken cancellationToken = default)
     {
+        // A free port can be taken by a parallel test between choosing and binding it: try another one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(options, cancellationToken);
+            }
+            catch (InvalidOperationException e) when (attempt < 4 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<RegistryServer> StartOnceAsync(RegistryServerOptions? options, CancellationToken cancellationToken)
+    {
         options ??= new RegistryServerOptions();
         var binary = ExternalBinary.Require("docker-registry", "docker-registry");
         var dir = new TempDirectory("wasmmesh-registry");
