@@ -53,16 +53,11 @@ public static class OperatorServiceCollectionExtensions
 
         var builder = services.AddWasmMeshControllers();
         builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
-        var workers = 4;
-        if (configure is not null)
-        {
-            var probe = new AutoWasmOperatorOptions();
-            configure(probe);
-            workers = probe.Workers;
-        }
-
-        builder.AddController<AutoWasmReconciler>(ControllerName, o => o.MaxConcurrentReconciles = workers)
+        builder.AddController<AutoWasmReconciler>(ControllerName)
             .AddInformerSource(sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
+        // The worker count follows the operator options, wherever they were set (code, configuration).
+        services.AddOptions<ControllerOptions>(ControllerName)
+            .Configure<IOptions<AutoWasmOperatorOptions>>((controller, operatorOptions) => controller.MaxConcurrentReconciles = operatorOptions.Value.Workers);
         return builder;
     }
 }
