@@ -10,7 +10,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
     /// <summary>The annotation that marks the compat image format.</summary>
     public const string VariantAnnotation = "module.wasm.image/variant";
 
-    private const string TitleAnnotation = "org.opencontainers.image.title";
+    private const string TitleAnnotation = LayoutDetector.TitleAnnotation;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly OciClientOptions _options;
@@ -247,12 +247,33 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
         }
 
         var manifest = Deserialize(content.Bytes, OciJsonContext.Default.ImageManifest, subject);
-        var match = LayoutDetector.Detect(manifest, mediaType, subject);
-        Log.Pulling(_logger, subject, top.Digest, match.Layout);
-        OciMetrics.Pulls.Add(1, new KeyValuePair<string, object?>("layout", match.Layout.ToString()));
-        var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
-        var stream = await WasmContentStream.OpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
-        return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);
+        var found = new Dictionary<int, List<string>>();
+        foreach (var match in LayoutDetector.Candidates(manifest, mediaType, subject))
+        {
+            var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
+            var (stream, held) = await WasmContentStream.TryOpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                var index = manifest.Layers.ToList().IndexOf(match.Layer);
+                if (!found.TryGetValue(index, out var notes))
+                {
+                    found[index] = notes = [];
+                }
+
+                notes.Add(held!);
+                continue;
+            }
+
+            Log.Pulling(_logger, subject, top.Digest, match.Layout);
+            OciMetrics.Pulls.Add(1, new KeyValuePair<string, object?>("layout", match.Layout.ToString()));
+            return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);
+        }
+
+        var layers = manifest.Layers.Select((layer, i) =>
+            $"layer {i + 1} ({LayoutDetector.Describe(layer)}) holds {(found.TryGetValue(i, out var notes) ? string.Join(" / ", notes) : "nothing read: not a tar layer or a titled file")}");
+        throw new UnsupportedWasmLayoutException(
+            subject,
+            $"no layer holds a module: {string.Join("; ", layers)}. Expected a tar layer holding {LayoutDetector.PluginFileName}, a file titled *.wasm (org.opencontainers.image.title), or a raw wasm layer");
     }
 
     private static string MediaTypeOf(ManifestContent content, string subject)

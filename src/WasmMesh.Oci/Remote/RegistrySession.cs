@@ -16,6 +16,9 @@ internal sealed class RegistrySession
     private const int MaxRedirects = 5;
     private const int MaxErrorBody = 64 * 1024;
 
+    /// <summary>The largest token response read from a token service (real ones are a few KiB).</summary>
+    internal const int MaxTokenResponseSize = 4 * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly OciClientOptions _options;
     private readonly RegistryEndpointResolver _endpoints;
@@ -433,7 +436,8 @@ internal sealed class RegistrySession
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials.ToBasicAuth());
         }
 
-        using var response = await SendFollowingAsync(request, HttpCompletionOption.ResponseContentRead, false, cancellationToken).ConfigureAwait(false);
+        // Headers only: the body is read through a size limit, never buffered whole (the realm is any host a user names).
+        using var response = await SendFollowingAsync(request, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             await ThrowAsync(response, response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
@@ -441,10 +445,30 @@ internal sealed class RegistrySession
                 : "the registry's token service failed", cancellationToken).ConfigureAwait(false);
         }
 
+        var subject = $"the token response of {realm.Host}";
+        if (response.Content.Headers.ContentLength > MaxTokenResponseSize)
+        {
+            throw new SizeLimitExceededException(MaxTokenResponseSize, subject, response.Content.Headers.ContentLength);
+        }
+
         TokenResponse? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), OciJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.RequestTimeout);
+            var stream = new BoundedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxTokenResponseSize, false, subject, leaveOpen: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                body = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.TokenResponse, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryUnreachableException(Reference.Registry, $"{subject} did not complete within {_options.RequestTimeout.TotalSeconds:0} s", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new RegistryUnreachableException(Reference.Registry, $"the connection broke while reading {subject} ({Describe(e)})", e);
         }
         catch (JsonException e)
         {
