@@ -215,8 +215,9 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
 
         // One pull per manifest at a time: a reconcile that resolved a tag and an on-demand fill pinned to the
         // module's digest (and so to the same manifest) share it.
-        var pinned = WasmSourceRequest.ForRegistry(image.WithDigest(manifestDigest), request.PullSecret, request.ExpectedSha256);
-        var key = WasmSourceRequest.ForRegistry(pinned.Image!, request.PullSecret).SourceKey;
+        var byDigest = image with { Tag = null, Digest = manifestDigest };
+        var pinned = WasmSourceRequest.ForRegistry(byDigest, request.PullSecret, request.ExpectedSha256);
+        var key = WasmSourceRequest.ForRegistry(byDigest, request.PullSecret).SourceKey;
         return await _fetches.RunAsync(key, (Provider: this, Request: pinned, Token: cancellationToken), static state => state.Provider.PullAsync(state.Request, state.Token))
             .ConfigureAwait(false);
     }
