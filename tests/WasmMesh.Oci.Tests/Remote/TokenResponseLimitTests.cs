@@ -5,7 +5,10 @@ namespace WasmMesh.Oci.Tests.Remote;
 /// <summary>
 /// A registry whose token service (the realm of its Bearer challenge, any host an AutoWasm author names) answers with an
 /// endless body: the client reads at most a few MiB of it, while streaming, and fails with a size error.
+/// Runs alone, so that the bytes the process allocates meanwhile are this test's.
 /// </summary>
+[Collection(nameof(TokenResponseLimitTests))]
+[CollectionDefinition(nameof(TokenResponseLimitTests), DisableParallelization = true)]
 public sealed class TokenResponseLimitTests
 {
     private const long OneGiB = 1L << 30;
@@ -63,6 +66,7 @@ public sealed class TokenResponseLimitTests
             return Task.CompletedTask;
         });
         using var test = new TestClient(o => o.PlainHttp = true);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 
         var error = await Assert.ThrowsAsync<SizeLimitExceededException>(() => test.Client.ResolveAsync(TestClient.Ref($"{registry.Host}/team/filter:v1"), null, Ct));
 
@@ -73,5 +77,6 @@ public sealed class TokenResponseLimitTests
         // Whatever the kernel's socket buffers took ahead of the client, far from the gigabyte offered.
         await Task.Delay(200, Ct);
         Assert.InRange(Interlocked.Read(ref sent), 0, 32L * 1024 * 1024);
+        Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, 0, 48L * 1024 * 1024);
     }
 }
