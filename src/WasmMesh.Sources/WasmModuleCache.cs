@@ -378,6 +378,12 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
                                 await hashing.DrainAsync(CancellationToken.None).ConfigureAwait(false);
                             }
 
+                            if (Volatile.Read(ref current.Module) is { } previous && previous.Identity == identity)
+                            {
+                                // A scrub of an unchanged file: keep the instance, so that what holds it (the memory cache) stays valid.
+                                return previous;
+                            }
+
                             var module = new WasmModuleResult { Sha256 = current.Digest, Size = hashing.BytesRead, Path = path, ProxyAbiVersion = info.ProxyAbiVersion, Identity = identity };
                             Interlocked.Add(ref _totalBytes, module.Size - current.Size);
                             current.Size = module.Size;
