@@ -21,6 +21,11 @@ internal static class Cli
             root.Subcommands.Add(command);
         }
 
+        foreach (var command in ArchiveCommands.Create(console))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 

@@ -35,6 +35,7 @@ public static class OciServiceCollectionExtensions
         services.TryAddSingleton<IWasmRegistryClient, WasmRegistryClient>();
         services.TryAddSingleton<IOciContentClient, OciContentClient>();
         services.TryAddSingleton<IModuleSignatureClient, ModuleSignatureClient>();
+        services.TryAddSingleton<IOciArchiveClient, OciArchiveClient>();
         return services;
     }
 }
