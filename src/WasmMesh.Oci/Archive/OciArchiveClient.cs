@@ -292,7 +292,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
 
         // Check the whole graph before pushing anything, so a broken archive leaves the registry untouched.
         var blobs = new List<Descriptor>();
-        var manifests = new List<(Descriptor Descriptor, byte[] Content, bool HasSubject)>();
+        var manifests = new List<(Descriptor Descriptor, byte[] Content, IReadOnlyList<Digest> DependsOn)>();
         var seen = new HashSet<Digest>();
         var entries = new List<OciArchiveEntry>();
         foreach (var descriptor in index.Manifests)
@@ -310,11 +310,26 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
             bytes += blob.Size;
         }
 
-        // Children before parents (WalkAsync records them so); referrers after the manifests they refer to.
-        foreach (var (descriptor, bytesOfManifest, _) in manifests.Where(m => !m.HasSubject).Concat(manifests.Where(m => m.HasSubject)))
+        // An index after the manifests it lists, a referrer after its subject (when the archive holds it).
+        var inArchive = manifests.Select(m => m.Descriptor.Digest).ToHashSet();
+        var pushed = new HashSet<Digest>();
+        var pending = manifests.ToList();
+        while (pending.Count > 0)
         {
-            await content.PutManifestAsync(repository, descriptor.Digest.ToString(), bytesOfManifest, descriptor.MediaType, cancellationToken).ConfigureAwait(false);
-            bytes += descriptor.Size;
+            var ready = pending.Where(m => m.DependsOn.All(d => pushed.Contains(d) || !inArchive.Contains(d))).ToList();
+            if (ready.Count == 0)
+            {
+                throw new InvalidArchiveException(archivePath, $"manifests {string.Join(", ", pending.Select(m => m.Descriptor.Digest))} refer to each other in a cycle");
+            }
+
+            foreach (var (descriptor, bytesOfManifest, _) in ready)
+            {
+                await content.PutManifestAsync(repository, descriptor.Digest.ToString(), bytesOfManifest, descriptor.MediaType, cancellationToken).ConfigureAwait(false);
+                bytes += descriptor.Size;
+                pushed.Add(descriptor.Digest);
+            }
+
+            pending.RemoveAll(m => pushed.Contains(m.Descriptor.Digest));
         }
 
         foreach (var entry in entries.Where(e => e.Tag is not null))
@@ -326,7 +341,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
         return new OciArchiveResult(entries, blobs.Count + manifests.Count, bytes);
     }
 
-    private async Task<string> WalkAsync(string layout, string archivePath, Descriptor descriptor, int depth, List<Descriptor> blobs, List<(Descriptor, byte[], bool)> manifests, HashSet<Digest> seen, CancellationToken cancellationToken)
+    private async Task<string> WalkAsync(string layout, string archivePath, Descriptor descriptor, int depth, List<Descriptor> blobs, List<(Descriptor, byte[], IReadOnlyList<Digest>)> manifests, HashSet<Digest> seen, CancellationToken cancellationToken)
     {
         var subject = $"{archivePath}: manifest {descriptor.Digest}";
         var bytes = await ReadBlobAsync(layout, archivePath, descriptor, _options.MaxManifestSize, cancellationToken).ConfigureAwait(false);
@@ -340,6 +355,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
         if (MediaTypes.IsIndex(mediaType))
         {
             var index = Parse(bytes, SupplyChainJsonContext.Default.ImageIndex, subject, archivePath);
+            var listed = new List<Digest>();
             if (depth >= MaxDepth || index.Manifests.Count > MaxManifestsPerIndex)
             {
                 throw new InvalidArchiveException(archivePath, $"manifest {descriptor.Digest}: indexes nest deeper than {MaxDepth} or list more than {MaxManifestsPerIndex} manifests");
@@ -354,9 +370,10 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
                 }
 
                 await WalkAsync(layout, archivePath, child, depth + 1, blobs, manifests, seen, cancellationToken).ConfigureAwait(false);
+                listed.Add(child.Digest);
             }
 
-            manifests.Add((fixedDescriptor, bytes, false));
+            manifests.Add((fixedDescriptor, bytes, listed));
             return mediaType;
         }
 
@@ -380,7 +397,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
             }
         }
 
-        manifests.Add((fixedDescriptor, bytes, image.Subject is not null));
+        manifests.Add((fixedDescriptor, bytes, image.Subject is { } referred ? [referred.Digest] : []));
         return mediaType;
     }
 

@@ -92,6 +92,42 @@ public static class SigningKeys
         return new VerificationKey(algorithm, Check(algorithm, source), source);
     }
 
+    /// <summary>The data key a cosign-style Secret keeps its public key under (<c>cosign generate-key-pair k8s://NS/NAME</c>).</summary>
+    public const string CosignPublicKeyField = "cosign.pub";
+
+    /// <summary>
+    /// Reads the public key of a Kubernetes Secret's data: the given <paramref name="field"/>, else <c>cosign.pub</c>,
+    /// else the only entry that holds a <c>PUBLIC KEY</c> PEM. Never reads private-key entries.
+    /// </summary>
+    /// <param name="data">The Secret's decoded data.</param>
+    /// <param name="secret">The Secret as <c>namespace/name</c>, for messages.</param>
+    /// <param name="field">The data key to read, or <see langword="null"/> for the default.</param>
+    /// <returns>The key; dispose it.</returns>
+    /// <exception cref="SigningKeyException">No usable public key is in the Secret.</exception>
+    public static VerificationKey LoadPublicKeyFromSecret(IReadOnlyDictionary<string, byte[]> data, string secret, string? field = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(secret);
+        if (field is not null)
+        {
+            return data.TryGetValue(field, out var chosen)
+                ? LoadPublicKey(System.Text.Encoding.ASCII.GetString(chosen), $"{secret}[{field}]")
+                : throw new SigningKeyException(secret, $"the Secret has no '{field}' key; it has {string.Join(", ", data.Keys.Order(StringComparer.Ordinal))}");
+        }
+
+        if (data.TryGetValue(CosignPublicKeyField, out var cosign))
+        {
+            return LoadPublicKey(System.Text.Encoding.ASCII.GetString(cosign), $"{secret}[{CosignPublicKeyField}]");
+        }
+
+        var candidates = data.Where(p => System.Text.Encoding.ASCII.GetString(p.Value).Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)).ToList();
+        return candidates.Count == 1
+            ? LoadPublicKey(System.Text.Encoding.ASCII.GetString(candidates[0].Value), $"{secret}[{candidates[0].Key}]")
+            : throw new SigningKeyException(secret, candidates.Count == 0
+                ? $"the Secret holds no public key; put the PEM under '{CosignPublicKeyField}' (as cosign generate-key-pair k8s://… does)"
+                : $"the Secret holds {candidates.Count} public keys ({string.Join(", ", candidates.Select(c => c.Key).Order(StringComparer.Ordinal))}); name one");
+    }
+
     /// <summary>The key id: <c>sha256:</c> and the hex SHA-256 of the DER SubjectPublicKeyInfo.</summary>
     /// <param name="subjectPublicKeyInfo">The DER public key.</param>
     /// <returns>The id.</returns>

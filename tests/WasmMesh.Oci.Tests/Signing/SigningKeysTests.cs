@@ -81,4 +81,28 @@ public sealed class SigningKeysTests
         Assert.False(SimpleSigningPayload.TryParse(Encoding.UTF8.GetBytes(json), out _, out _, out var error));
         Assert.Equal(expected, error);
     }
+
+    [Fact]
+    public void LoadPublicKeyFromSecret_CosignStyleSecret_ReadsCosignPubAndNeverThePrivateKey()
+    {
+        var pair = SigningKeys.Generate("pw");
+        var cosignSecret = new Dictionary<string, byte[]>
+        {
+            ["cosign.key"] = Encoding.ASCII.GetBytes(pair.PrivateKeyPem),
+            ["cosign.password"] = "pw"u8.ToArray(),
+            ["cosign.pub"] = Encoding.ASCII.GetBytes(pair.PublicKeyPem),
+        };
+        var plain = new Dictionary<string, byte[]> { ["signer.pem"] = Encoding.ASCII.GetBytes(pair.PublicKeyPem), ["note"] = "x"u8.ToArray() };
+
+        using var fromCosign = SigningKeys.LoadPublicKeyFromSecret(cosignSecret, "team/signing");
+        using var fromOnlyPem = SigningKeys.LoadPublicKeyFromSecret(plain, "team/keys");
+        var missing = Assert.Throws<SigningKeyException>(() => SigningKeys.LoadPublicKeyFromSecret(new Dictionary<string, byte[]> { ["cosign.key"] = Encoding.ASCII.GetBytes(pair.PrivateKeyPem) }, "team/private-only"));
+        var named = Assert.Throws<SigningKeyException>(() => SigningKeys.LoadPublicKeyFromSecret(plain, "team/keys", "absent"));
+
+        Assert.Equal(pair.KeyId, fromCosign.KeyId);
+        Assert.Equal("team/signing[cosign.pub]", fromCosign.Source);
+        Assert.Equal(pair.KeyId, fromOnlyPem.KeyId);
+        Assert.Equal("team/private-only: the Secret holds no public key; put the PEM under 'cosign.pub' (as cosign generate-key-pair k8s://… does)", missing.Message);
+        Assert.Equal("team/keys: the Secret has no 'absent' key; it has note, signer.pem", named.Message);
+    }
 }

@@ -96,6 +96,27 @@ public sealed class SignatureCommandTests(PlainRegistry registry) : IClassFixtur
     }
 
     [Fact]
+    public async Task SaveWithSignaturesAndLoad_BundleReferrerMovesAlongAndStillVerifies()
+    {
+        var openssl = ExternalBinary.Require("openssl", "openssl");
+        using var dir = new TempDirectory();
+        var (reference, digest) = await PushAsync("sign/bundle-source:v1");
+        var (_, publicKey) = await OpensslKeyAsync(openssl, dir, "bundle");
+        await PushBundleAsync(openssl, dir, "bundle", "sign/bundle-source", digest, digest);
+        var archive = dir.Combine("bundle.tar");
+
+        var save = await WasmcRun.RunAsync("save", reference, "--with-signatures", "-o", archive);
+        var load = await WasmcRun.RunAsync("load", archive, "--to", $"{registry.Server.Host}/sign/bundle-moved");
+        var verify = await WasmcRun.RunAsync("verify", "--key", publicKey, $"{registry.Server.Host}/sign/bundle-moved:v1");
+
+        Assert.True(save.ExitCode == 0, save.ToString());
+        Assert.Contains($"Saved {digest.Replace(':', '-')} sha256:", save.Out, StringComparison.Ordinal);
+        Assert.True(load.ExitCode == 0, load.ToString());
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.StartsWith($"Verified {registry.Server.Host}/sign/bundle-moved:v1@{digest}\nFormat: sigstore bundle (DSSE)\n", verify.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_BundleWhoseStatementNamesAnotherDigest_FailsNamingBoth()
     {
         var openssl = ExternalBinary.Require("openssl", "openssl");
