@@ -1,5 +1,6 @@
 using Tomlyn;
 using Tomlyn.Model;
+using Tomlyn.Serialization;
 
 namespace WasmMesh.Oci;
 
@@ -18,7 +19,7 @@ internal static class HostsToml
         TomlTable table;
         try
         {
-            table = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path)) ?? new TomlTable();
+            table = TomlSerializer.Deserialize(File.ReadAllText(path), HostsTomlContext.Default.TomlTable) ?? new TomlTable();
         }
         catch (TomlException e)
         {
@@ -109,3 +110,7 @@ internal static class HostsToml
         return new MirrorHost(uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}", uri.Scheme == "http", canPull, canResolve, skipVerify);
     }
 }
+
+/// <summary>Source-generated TOML metadata (no reflection, trimming- and AOT-safe).</summary>
+[TomlSerializable(typeof(TomlTable))]
+internal sealed partial class HostsTomlContext : TomlSerializerContext;
