@@ -57,7 +57,7 @@ internal static class SignatureCommands
             var keyPath = parse.GetValue(key)!;
             using var signingKey = SigningKeys.LoadPrivateKey(await ReadKeyFileAsync(keyPath, "--key", cancellationToken), Environment.GetEnvironmentVariable(PasswordVariable), keyPath);
             await using var services = await connection.BuildAsync(parse, target.Registry, cancellationToken);
-            var result = await services.Get<IModuleSignatureClient>().SignAsync(target, signingKey, cancellationToken);
+            var result = await services.Get<IModuleSignatureClient>().SignAsync(target, signingKey, cancellationToken: cancellationToken);
             await console.Out.WriteLineAsync($"Signed {result.Reference}");
             await console.Out.WriteLineAsync($"Signature: {result.SignatureReference}");
             await console.Out.WriteLineAsync($"Key id: {result.KeyId}");
@@ -85,7 +85,7 @@ internal static class SignatureCommands
                 }
 
                 await using var services = await connection.BuildAsync(parse, target.Registry, cancellationToken);
-                var result = await services.Get<IModuleSignatureClient>().VerifyAsync(target, loaded, cancellationToken);
+                var result = await services.Get<IModuleSignatureClient>().VerifyAsync(target, loaded, cancellationToken: cancellationToken);
                 await console.Out.WriteLineAsync($"Verified {result.Reference}");
                 await console.Out.WriteLineAsync($"Format: {(result.Format == SignatureFormat.SimpleSigning ? "cosign simple signing" : "sigstore bundle (DSSE)")}");
                 await console.Out.WriteLineAsync($"Key id: {result.KeyId} ({result.KeySource})");

@@ -24,7 +24,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
         var plan = new SavePlan();
         foreach (var reference in references)
         {
-            var top = await content.TryGetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false)
+            var top = await content.TryGetManifestAsync(reference, reference.ManifestReference, cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw new ManifestNotFoundException(reference.ToString());
             await CollectAsync(plan, reference, top, 0, cancellationToken).ConfigureAwait(false);
             plan.AddEntry(reference.Digest is null || reference.Tag is not null ? reference.Tag ?? ImageReference.DefaultTag : null, top, outputPath);
@@ -59,7 +59,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
                     }
                     else
                     {
-                        var blob = await content.OpenBlobAsync(repository, descriptor, cancellationToken).ConfigureAwait(false);
+                        var blob = await content.OpenBlobAsync(repository, descriptor, cancellationToken: cancellationToken).ConfigureAwait(false);
                         await using (blob.ConfigureAwait(false))
                         {
                             await tar.WriteFileAsync(name, descriptor.Size, blob, cancellationToken).ConfigureAwait(false);
@@ -138,7 +138,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
 
             foreach (var child in index.Manifests)
             {
-                var childManifest = await content.TryGetManifestAsync(repository, child.Digest.ToString(), cancellationToken).ConfigureAwait(false)
+                var childManifest = await content.TryGetManifestAsync(repository, child.Digest.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false)
                     ?? throw new ManifestNotFoundException($"{subject} -> {child.Digest}", "the index lists a manifest the registry does not have");
                 await CollectAsync(plan, repository, childManifest, depth + 1, cancellationToken).ConfigureAwait(false);
             }
@@ -157,15 +157,15 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
     private async Task CollectSignaturesAsync(SavePlan plan, ImageReference reference, Digest digest, string outputPath, CancellationToken cancellationToken)
     {
         var signatureTag = CosignFormats.SignatureTag(digest);
-        if (await content.TryGetManifestAsync(reference, signatureTag, cancellationToken).ConfigureAwait(false) is { } signatures)
+        if (await content.TryGetManifestAsync(reference, signatureTag, cancellationToken: cancellationToken).ConfigureAwait(false) is { } signatures)
         {
             await CollectAsync(plan, reference, signatures, 0, cancellationToken).ConfigureAwait(false);
             plan.AddEntry(signatureTag, signatures, outputPath);
         }
 
         var fallbackTag = CosignFormats.ReferrersTag(digest);
-        var fallback = await content.TryGetManifestAsync(reference, fallbackTag, cancellationToken).ConfigureAwait(false);
-        var referrers = await content.GetReferrersAsync(reference, digest, cancellationToken).ConfigureAwait(false);
+        var fallback = await content.TryGetManifestAsync(reference, fallbackTag, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var referrers = await content.GetReferrersAsync(reference, digest, cancellationToken: cancellationToken).ConfigureAwait(false);
         var listed = referrers?.Manifests ?? (fallback is { IsIndex: true } ? Parse(fallback.Content, SupplyChainJsonContext.Default.ImageIndex, $"{reference} referrers").Manifests : []);
         if (listed.Count == 0)
         {
@@ -174,7 +174,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
 
         foreach (var descriptor in listed.Take(MaxManifestsPerIndex))
         {
-            if (await content.TryGetManifestAsync(reference, descriptor.Digest.ToString(), cancellationToken).ConfigureAwait(false) is { } referrer)
+            if (await content.TryGetManifestAsync(reference, descriptor.Digest.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false) is { } referrer)
             {
                 await CollectAsync(plan, reference, referrer, 0, cancellationToken).ConfigureAwait(false);
             }
@@ -306,7 +306,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
         foreach (var blob in blobs)
         {
             var path = BlobFile(layout, blob.Digest);
-            await content.PushBlobAsync(repository, blob, () => new HashingReadStream(OpenRead(path), $"{archivePath}: blob {blob.Digest}", blob.Digest, blob.Size), cancellationToken).ConfigureAwait(false);
+            await content.PushBlobAsync(repository, blob, () => new HashingReadStream(OpenRead(path), $"{archivePath}: blob {blob.Digest}", blob.Digest, blob.Size), cancellationToken: cancellationToken).ConfigureAwait(false);
             bytes += blob.Size;
         }
 
@@ -324,7 +324,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
 
             foreach (var (descriptor, bytesOfManifest, _) in ready)
             {
-                await content.PutManifestAsync(repository, descriptor.Digest.ToString(), bytesOfManifest, descriptor.MediaType, cancellationToken).ConfigureAwait(false);
+                await content.PutManifestAsync(repository, descriptor.Digest.ToString(), bytesOfManifest, descriptor.MediaType, cancellationToken: cancellationToken).ConfigureAwait(false);
                 bytes += descriptor.Size;
                 pushed.Add(descriptor.Digest);
             }
@@ -335,7 +335,7 @@ internal sealed partial class OciArchiveClient(IOciContentClient content, IOptio
         foreach (var entry in entries.Where(e => e.Tag is not null))
         {
             var manifest = manifests.First(m => m.Descriptor.Digest == entry.Digest);
-            await content.PutManifestAsync(repository, entry.Tag!, manifest.Content, manifest.Descriptor.MediaType, cancellationToken).ConfigureAwait(false);
+            await content.PutManifestAsync(repository, entry.Tag!, manifest.Content, manifest.Descriptor.MediaType, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         return new OciArchiveResult(entries, blobs.Count + manifests.Count, bytes);

@@ -24,11 +24,11 @@ internal sealed class OciContentClient : IOciContentClient
         _tokens = new TokenCache(timeProvider);
     }
 
-    public async Task<OciManifestContent?> TryGetManifestAsync(ImageReference repository, string reference, CancellationToken cancellationToken = default)
+    public async Task<OciManifestContent?> TryGetManifestAsync(ImageReference repository, string reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentException.ThrowIfNullOrEmpty(reference);
-        var session = await OpenAsync(repository, push: false, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(repository, credentials, push: false, cancellationToken).ConfigureAwait(false);
         ManifestContent content;
         try
         {
@@ -42,7 +42,7 @@ internal sealed class OciContentClient : IOciContentClient
         return new OciManifestContent(content.Bytes, MediaTypeOf(content.Bytes, content.MediaType, $"{repository.Registry}/{repository.Repository}:{reference}"), content.Digest);
     }
 
-    public async Task<Digest> PutManifestAsync(ImageReference repository, string reference, ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken = default)
+    public async Task<Digest> PutManifestAsync(ImageReference repository, string reference, ReadOnlyMemory<byte> content, string mediaType, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentException.ThrowIfNullOrEmpty(reference);
@@ -52,7 +52,7 @@ internal sealed class OciContentClient : IOciContentClient
             throw new SizeLimitExceededException(_options.MaxManifestSize, $"manifest for {repository.Registry}/{repository.Repository}:{reference}", content.Length);
         }
 
-        var session = await OpenAsync(repository, push: true, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(repository, credentials, push: true, cancellationToken).ConfigureAwait(false);
         var bytes = content.ToArray();
         if (Digest.TryParse(reference, out var pinned) && pinned != Digest.ComputeSha256(bytes))
         {
@@ -62,15 +62,15 @@ internal sealed class OciContentClient : IOciContentClient
         return await session.PutManifestAsync(reference, bytes, mediaType, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Stream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, CancellationToken cancellationToken = default)
+    public async Task<Stream> OpenBlobAsync(ImageReference repository, Descriptor descriptor, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(descriptor);
-        var session = await OpenAsync(repository, push: false, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(repository, credentials, push: false, cancellationToken).ConfigureAwait(false);
         return await session.OpenBlobAsync(descriptor, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task PushBlobAsync(ImageReference repository, Descriptor descriptor, Func<Stream> open, CancellationToken cancellationToken = default)
+    public async Task PushBlobAsync(ImageReference repository, Descriptor descriptor, Func<Stream> open, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -80,14 +80,14 @@ internal sealed class OciContentClient : IOciContentClient
             throw new SizeLimitExceededException(_options.MaxBlobSize, $"blob {descriptor.Digest}", descriptor.Size);
         }
 
-        var session = await OpenAsync(repository, push: true, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(repository, credentials, push: true, cancellationToken).ConfigureAwait(false);
         await session.UploadBlobAsync(descriptor.Digest, descriptor.Size, open, null, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ImageIndex?> GetReferrersAsync(ImageReference repository, Digest subject, CancellationToken cancellationToken = default)
+    public async Task<ImageIndex?> GetReferrersAsync(ImageReference repository, Digest subject, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        var session = await OpenAsync(repository, push: false, cancellationToken).ConfigureAwait(false);
+        var session = await OpenAsync(repository, credentials, push: false, cancellationToken).ConfigureAwait(false);
         var content = await session.GetReferrersAsync(subject, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
@@ -131,9 +131,9 @@ internal sealed class OciContentClient : IOciContentClient
         return probe?.Manifests is not null ? MediaTypes.OciIndex : MediaTypes.OciManifest;
     }
 
-    private async Task<RegistrySession> OpenAsync(ImageReference repository, bool push, CancellationToken cancellationToken)
+    private async Task<RegistrySession> OpenAsync(ImageReference repository, RegistryCredentials? credentials, bool push, CancellationToken cancellationToken)
     {
-        var credentials = await _credentialProvider.GetCredentialsAsync(repository.Registry, cancellationToken).ConfigureAwait(false);
+        credentials ??= await _credentialProvider.GetCredentialsAsync(repository.Registry, cancellationToken).ConfigureAwait(false);
         return new RegistrySession(_httpClientFactory.CreateClient(OciHttp.ClientName), _options, _endpoints, _tokens, repository, credentials, push, _logger);
     }
 }

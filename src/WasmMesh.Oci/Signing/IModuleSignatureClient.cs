@@ -17,18 +17,20 @@ public interface IModuleSignatureClient
     /// <summary>Signs the manifest <paramref name="reference"/> names (resolving a tag first) and stores the signature beside it.</summary>
     /// <param name="reference">The module reference.</param>
     /// <param name="key">The private key.</param>
+    /// <param name="credentials">Registry credentials, or <see langword="null"/> to ask the registered provider.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What was signed and where the signature is.</returns>
-    Task<SignatureResult> SignAsync(ImageReference reference, SigningKey key, CancellationToken cancellationToken = default);
+    Task<SignatureResult> SignAsync(ImageReference reference, SigningKey key, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default);
 
     /// <summary>Checks that the manifest <paramref name="reference"/> names has a signature that verifies with one of <paramref name="keys"/>.</summary>
     /// <param name="reference">The module reference (a tag is resolved; a digest is checked as given).</param>
     /// <param name="keys">The trusted public keys; at least one.</param>
+    /// <param name="credentials">Registry credentials, or <see langword="null"/> to ask the registered provider.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The signature that verified.</returns>
     /// <exception cref="SignatureVerificationException">No signature verifies; the reasons say why, per signature.</exception>
     /// <exception cref="ManifestNotFoundException">The module itself does not exist.</exception>
-    Task<SignatureVerification> VerifyAsync(ImageReference reference, IReadOnlyList<VerificationKey> keys, CancellationToken cancellationToken = default);
+    Task<SignatureVerification> VerifyAsync(ImageReference reference, IReadOnlyList<VerificationKey> keys, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outcome of <see cref="IModuleSignatureClient.SignAsync"/>.</summary>

@@ -9,11 +9,11 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
     /// <summary>The most signature layers or referrers examined for one manifest.</summary>
     internal const int MaxSignatures = 64;
 
-    public async Task<SignatureResult> SignAsync(ImageReference reference, SigningKey key, CancellationToken cancellationToken = default)
+    public async Task<SignatureResult> SignAsync(ImageReference reference, SigningKey key, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(key);
-        var manifest = await content.TryGetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false)
+        var manifest = await content.TryGetManifestAsync(reference, reference.ManifestReference, credentials, cancellationToken).ConfigureAwait(false)
             ?? throw new ManifestNotFoundException(reference.ToString(), "push the module before signing it");
         var digest = manifest.Digest;
         var payload = SimpleSigningPayload.Create(DockerReference(reference), digest);
@@ -30,7 +30,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
         // Keep other signers' signatures (cosign appends); replace an earlier signature of the same payload by the same key.
         var tag = CosignFormats.SignatureTag(digest);
         var layers = new List<Descriptor>();
-        if (await content.TryGetManifestAsync(reference, tag, cancellationToken).ConfigureAwait(false) is { IsIndex: false } existing
+        if (await content.TryGetManifestAsync(reference, tag, credentials, cancellationToken).ConfigureAwait(false) is { IsIndex: false } existing
             && TryDeserialize(existing.Content, SupplyChainJsonContext.Default.ImageManifest) is { } previous)
         {
             using var own = SigningKeys.LoadPublicKey(key.ExportPublicKeyPem(), "signing key");
@@ -50,16 +50,16 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
         layers.Add(layer);
         var config = SignatureConfig(layers);
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.ComputeSha256(config), Size = config.Length };
-        await content.PushBlobAsync(reference, layer, () => new MemoryStream(payload, writable: false), cancellationToken).ConfigureAwait(false);
-        await content.PushBlobAsync(reference, configDescriptor, () => new MemoryStream(config, writable: false), cancellationToken).ConfigureAwait(false);
+        await content.PushBlobAsync(reference, layer, () => new MemoryStream(payload, writable: false), credentials, cancellationToken).ConfigureAwait(false);
+        await content.PushBlobAsync(reference, configDescriptor, () => new MemoryStream(config, writable: false), credentials, cancellationToken).ConfigureAwait(false);
         var signatureManifest = JsonSerializer.SerializeToUtf8Bytes(
             new ImageManifest { MediaType = MediaTypes.OciManifest, Config = configDescriptor, Layers = layers },
             SupplyChainJson.Writer.ImageManifest);
-        var pushed = await content.PutManifestAsync(reference, tag, signatureManifest, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        var pushed = await content.PutManifestAsync(reference, tag, signatureManifest, MediaTypes.OciManifest, credentials, cancellationToken).ConfigureAwait(false);
         return new SignatureResult(reference.WithDigest(digest), reference with { Tag = tag, Digest = null }, pushed, key.KeyId);
     }
 
-    public async Task<SignatureVerification> VerifyAsync(ImageReference reference, IReadOnlyList<VerificationKey> keys, CancellationToken cancellationToken = default)
+    public async Task<SignatureVerification> VerifyAsync(ImageReference reference, IReadOnlyList<VerificationKey> keys, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(keys);
@@ -68,19 +68,19 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
             throw new ArgumentException("at least one public key is needed", nameof(keys));
         }
 
-        var manifest = await content.TryGetManifestAsync(reference, reference.ManifestReference, cancellationToken).ConfigureAwait(false)
+        var manifest = await content.TryGetManifestAsync(reference, reference.ManifestReference, credentials, cancellationToken).ConfigureAwait(false)
             ?? throw new ManifestNotFoundException(reference.ToString());
         var digest = manifest.Digest;
         var pinned = reference.WithDigest(digest);
         var reasons = new List<string>();
 
-        var simple = await VerifySimpleSigningAsync(pinned, digest, keys, reasons, cancellationToken).ConfigureAwait(false);
+        var simple = await VerifySimpleSigningAsync(pinned, digest, keys, reasons, credentials, cancellationToken).ConfigureAwait(false);
         if (simple is not null)
         {
             return simple;
         }
 
-        var bundle = await VerifyBundlesAsync(pinned, digest, keys, reasons, cancellationToken).ConfigureAwait(false);
+        var bundle = await VerifyBundlesAsync(pinned, digest, keys, reasons, credentials, cancellationToken).ConfigureAwait(false);
         if (bundle is not null)
         {
             return bundle;
@@ -94,10 +94,10 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
         throw new SignatureVerificationException(pinned.ToString(), digest, reasons);
     }
 
-    private async Task<SignatureVerification?> VerifySimpleSigningAsync(ImageReference pinned, Digest digest, IReadOnlyList<VerificationKey> keys, List<string> reasons, CancellationToken cancellationToken)
+    private async Task<SignatureVerification?> VerifySimpleSigningAsync(ImageReference pinned, Digest digest, IReadOnlyList<VerificationKey> keys, List<string> reasons, RegistryCredentials? credentials, CancellationToken cancellationToken)
     {
         var tag = CosignFormats.SignatureTag(digest);
-        var signatures = await content.TryGetManifestAsync(pinned, tag, cancellationToken).ConfigureAwait(false);
+        var signatures = await content.TryGetManifestAsync(pinned, tag, credentials, cancellationToken).ConfigureAwait(false);
         if (signatures is null)
         {
             return null;
@@ -126,7 +126,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
                 continue;
             }
 
-            var payload = await ReadSmallBlobAsync(pinned, layer, where, reasons, cancellationToken).ConfigureAwait(false);
+            var payload = await ReadSmallBlobAsync(pinned, layer, where, reasons, credentials, cancellationToken).ConfigureAwait(false);
             if (payload is null)
             {
                 continue;
@@ -162,13 +162,13 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
         return null;
     }
 
-    private async Task<SignatureVerification?> VerifyBundlesAsync(ImageReference pinned, Digest digest, IReadOnlyList<VerificationKey> keys, List<string> reasons, CancellationToken cancellationToken)
+    private async Task<SignatureVerification?> VerifyBundlesAsync(ImageReference pinned, Digest digest, IReadOnlyList<VerificationKey> keys, List<string> reasons, RegistryCredentials? credentials, CancellationToken cancellationToken)
     {
-        var referrers = await content.GetReferrersAsync(pinned, digest, cancellationToken).ConfigureAwait(false);
+        var referrers = await content.GetReferrersAsync(pinned, digest, credentials, cancellationToken).ConfigureAwait(false);
         if (referrers is null)
         {
             // No referrers API (e.g. docker-registry 2.8): the OCI 1.1 tag schema keeps an index under sha256-<hex>.
-            var fallback = await content.TryGetManifestAsync(pinned, CosignFormats.ReferrersTag(digest), cancellationToken).ConfigureAwait(false);
+            var fallback = await content.TryGetManifestAsync(pinned, CosignFormats.ReferrersTag(digest), credentials, cancellationToken).ConfigureAwait(false);
             if (fallback is { IsIndex: true })
             {
                 referrers = TryDeserialize(fallback.Content, SupplyChainJsonContext.Default.ImageIndex);
@@ -183,7 +183,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
             }
 
             var where = $"referrer {descriptor.Digest}";
-            var referrer = await content.TryGetManifestAsync(pinned, descriptor.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+            var referrer = await content.TryGetManifestAsync(pinned, descriptor.Digest.ToString(), credentials, cancellationToken).ConfigureAwait(false);
             var manifest = referrer is null || referrer.IsIndex ? null : TryDeserialize(referrer.Content, SupplyChainJsonContext.Default.ImageManifest);
             if (manifest is null)
             {
@@ -209,7 +209,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
                 continue;
             }
 
-            var bytes = await ReadSmallBlobAsync(pinned, layer, where, reasons, cancellationToken).ConfigureAwait(false);
+            var bytes = await ReadSmallBlobAsync(pinned, layer, where, reasons, credentials, cancellationToken).ConfigureAwait(false);
             if (bytes is null)
             {
                 continue;
@@ -278,7 +278,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
         return (key, subject.Name);
     }
 
-    private async Task<byte[]?> ReadSmallBlobAsync(ImageReference repository, Descriptor layer, string where, List<string> reasons, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadSmallBlobAsync(ImageReference repository, Descriptor layer, string where, List<string> reasons, RegistryCredentials? credentials, CancellationToken cancellationToken)
     {
         if (layer.Size is < 0 or > SimpleSigningPayload.MaxSize)
         {
@@ -288,7 +288,7 @@ internal sealed class ModuleSignatureClient(IOciContentClient content) : IModule
 
         try
         {
-            var stream = await content.OpenBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
+            var stream = await content.OpenBlobAsync(repository, layer, credentials, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 using var buffer = new MemoryStream();
