@@ -69,7 +69,7 @@ public sealed class EnvoyFilterBuilderOptions
         var result = EnvoyFilterBuilderOptionsValidator.Instance.Validate(name: null, this);
         if (result.Failed && result.Failures is not null)
         {
-            problems.AddRange(result.Failures);
+            problems.AddRange(result.Failures.Select(Plain));
         }
 
         if (FetchTimeout < TimeSpan.FromSeconds(1) || FetchTimeout.TotalSeconds >= uint.MaxValue)
@@ -91,6 +91,21 @@ public sealed class EnvoyFilterBuilderOptions
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// "ServicePort: The field EnvoyFilterBuilderOptions.ServicePort must be …" (the options framework's form) reads as
+    /// "The field ServicePort must be …", the data-annotation message itself.
+    /// </summary>
+    private static string Plain(string failure)
+    {
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        if (colon > 0 && !failure.AsSpan(0, colon).Contains(' '))
+        {
+            failure = failure[(colon + 2)..];
+        }
+
+        return failure.Replace(nameof(EnvoyFilterBuilderOptions) + ".", string.Empty, StringComparison.Ordinal);
     }
 }
 

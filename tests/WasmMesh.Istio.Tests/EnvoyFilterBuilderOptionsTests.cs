@@ -38,6 +38,20 @@ public sealed class EnvoyFilterBuilderOptionsTests
     }
 
     [Fact]
+    public void Validate_Messages_AreTheDataAnnotationMessages()
+    {
+        var problems = new EnvoyFilterBuilderOptions { ServicePort = 0, ServiceName = "A", Runtime = null! }.Validate();
+
+        Assert.Equal(
+            [
+                "The field ServiceName must match the regular expression '^[a-z]([-a-z0-9]*[a-z0-9])?$'.",
+                "The field ServicePort must be between 1 and 65535.",
+                "The Runtime field is required.",
+            ],
+            problems.Order(StringComparer.Ordinal).ToArray().OrderBy(p => p.Contains("ServiceName", StringComparison.Ordinal) ? 0 : p.Contains("ServicePort", StringComparison.Ordinal) ? 1 : 2));
+    }
+
+    [Fact]
     public void Validate_SeveralProblems_ReportsEach()
     {
         var options = new EnvoyFilterBuilderOptions { ServiceName = "UPPER", ServicePort = 0, FetchTimeout = TimeSpan.Zero };

@@ -22,6 +22,8 @@ public sealed class ImageLayerWriterTests
         Assert.Equal(a, b);
         Assert.Equal(Digest.ComputeSha256(first.ToArray()), a.Digest);
         Assert.Equal(first.Length, a.Size);
+        Assert.Equal(Digest.ComputeSha256(await File.ReadAllBytesAsync(wasm, TestContext.Current.CancellationToken)), a.WasmSha256);
+        Assert.Equal(new FileInfo(wasm).Length, a.WasmSize);
     }
 
     [Fact]
