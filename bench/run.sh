@@ -103,6 +103,11 @@ ln -s "$SRC/samples/Wasmer/bin/Release/net10.0" "$BIN/wasmer"
 ln -s "$SRC/samples/Wasmc/bin/Release/net10.0" "$BIN/wasmc"
 ln -s "$SRC/bench/WasmMesh.Bench.ApiServer/bin/Release/net10.0" "$BIN/apiserver"
 ln -s "$SRC/bench/WasmMesh.Bench.Driver/bin/Release/net10.0" "$BIN/driver"
+if [[ " ${SECTIONS[*]} " == *" cli "* ]] || [[ " ${SECTIONS[*]} " == *" registry "* ]]; then
+  # wasmc as shipped: the Native AOT single binary (the README's publish command)
+  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 -o "$BIN/wasmc-aot" -nologo -v q) >"$WORK/publish-wasmc-aot.log" 2>&1 \
+    || die "the Native AOT publish of wasmc failed: $(grep -E 'error' "$WORK/publish-wasmc-aot.log" | sort -u | head -5)"
+fi
 if [[ " ${SECTIONS[*]} " == *" cli "* ]] && [ "$QUICK" = 0 ]; then
   (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
       -o "$BIN/wasmc-r2r" -nologo -v q) >"$WORK/publish-wasmc-r2r.log" 2>&1 \
