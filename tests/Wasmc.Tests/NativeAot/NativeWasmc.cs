@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wasmc.Tests.Registry;
 using WasmMesh.TestSupport;
 using Xunit;
 
@@ -43,8 +44,8 @@ public sealed class NativeWasmc : IAsyncLifetime
         var dotnet = ExternalBinary.Find("dotnet") ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Environment.ProcessPath)!, "dotnet");
         var publish = await ProcessRunner.RunAsync(
             dotnet,
-            ["publish", System.IO.Path.Combine(RepoPaths.Root, "samples", "Wasmc"), "-c", "Release", "-r", "linux-x64", "-o", _publishDir.Path, "-nologo"],
-            environment: new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+            ["publish", System.IO.Path.Combine(RepoPaths.Root, "samples", "Wasmc"), "-c", "Release", "-r", "linux-x64", "-o", _publishDir.Path, "-nologo", "--disable-build-servers"],
+            environment: new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
             workingDirectory: RepoPaths.Root,
             timeout: TimeSpan.FromMinutes(15));
         var binary = _publishDir.Combine("wasmc");
@@ -58,7 +59,7 @@ public sealed class NativeWasmc : IAsyncLifetime
     }
 
     /// <summary>Runs the binary to completion and captures its exact output bytes as text.</summary>
-    public async Task<WasmcRun.Result> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? environment = null)
+    internal async Task<WasmcRun.Result> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(Path)
         {
