@@ -3,8 +3,8 @@
 # Variants of wasmc (all Release, built by run.sh's build step):
 #   wasmc               as shipped: the Native AOT single binary (dotnet publish samples/Wasmc -c Release -r linux-x64)
 #   wasmc-jit           the default build: framework-dependent apphost, IL JIT-compiled at start
-#   wasmc-r2r           dotnet publish -r linux-x64 --self-contained false -p:PublishReadyToRun=true
-#   wasmc-sf-r2r        dotnet publish -r linux-x64 --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true
+#   wasmc-r2r           dotnet publish -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true
+#   wasmc-sf-r2r        dotnet publish -r linux-x64 --self-contained -p:PublishAot=false -p:PublishSingleFile=true -p:PublishReadyToRun=true
 #   wasmc-r2r-nopgo     wasmc-r2r with DOTNET_TieredPGO=0 (no instrumented tier at start)
 #   dotnet-floor        an empty console app printing a version: the .NET host + runtime start-up alone
 # Full mode only for the ReadyToRun variants and the floor (--quick measures skopeo, wasmc and wasmc-jit).
