@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,14 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
 
         if (options.Format == WasmPushFormat.Image && reference.Digest is null)
         {
-            return await PushImageStreamingAsync(reference, wasmFilePath, wasmSize, options, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await PushImageStreamingAsync(reference, wasmFilePath, wasmSize, options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.StatusCode is HttpStatusCode.LengthRequired)
+            {
+                // A registry (or a proxy in front of it) that refuses a body of unknown length: build the layer first.
+            }
         }
 
         Digest wasmSha256;
