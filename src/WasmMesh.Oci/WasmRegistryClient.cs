@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,18 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
             throw new SizeLimitExceededException(_options.MaxBlobSize, Path.GetFileName(wasmFilePath), wasmSize);
         }
 
+        if (options.Format == WasmPushFormat.Image && reference.Digest is null)
+        {
+            try
+            {
+                return await PushImageStreamingAsync(reference, wasmFilePath, wasmSize, options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.StatusCode is HttpStatusCode.LengthRequired)
+            {
+                // A registry (or a proxy in front of it) that refuses a body of unknown length: build the layer first.
+            }
+        }
+
         Digest wasmSha256;
         var hashStream = OpenFile(wasmFilePath);
         await using (hashStream.ConfigureAwait(false))
@@ -72,7 +85,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
             if (options.Format == WasmPushFormat.Image)
             {
                 layerFile = Path.Combine(Path.GetTempPath(), $"wasmmesh-layer-{Guid.NewGuid():N}.tar.gz");
-                (Digest Digest, long Size, Digest DiffId) layer;
+                ImageLayer layer;
                 var output = new FileStream(layerFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
                 await using (output.ConfigureAwait(false))
                 {
@@ -168,6 +181,67 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
                 File.Delete(layerFile);
             }
         }
+    }
+
+    /// <summary>
+    /// Pushes the image layout with the layer compressed while it is uploaded (one streamed PATCH), so that gzip and the
+    /// transfer overlap and nothing is written to disk; the config (which names the layer's diff ID) and the manifest
+    /// follow. Used whenever the manifest digest need not be known before the upload.
+    /// </summary>
+    private async Task<WasmPushResult> PushImageStreamingAsync(ImageReference reference, string wasmFilePath, long wasmSize, WasmPushOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var session = await OpenSessionAsync(reference, options.Credentials, push: true, cancellationToken).ConfigureAwait(false);
+        var description = $"push {reference}";
+        long done = 0;
+        long total = wasmSize;
+        void Report(long n)
+        {
+            done += n;
+            progress?.Report(new TransferProgress(description, done, total));
+        }
+
+        ImageLayer layer = default;
+        await session.UploadProducedBlobAsync(
+            async (body, token) =>
+            {
+                done = 0;
+                layer = await ImageLayerWriter.WriteAsync(wasmFilePath, body, progress is null ? null : Report, token).ConfigureAwait(false);
+                return (layer.Digest, layer.Size);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (layer.WasmSize != wasmSize)
+        {
+            throw new IOException($"{wasmFilePath} changed while it was pushed ({wasmSize} bytes before, {layer.WasmSize} read)");
+        }
+
+        var config = JsonSerializer.SerializeToUtf8Bytes(
+            new ImageConfig { Architecture = options.ImageArchitecture, OS = options.ImageOS, RootFs = new RootFs { DiffIds = [layer.DiffId] } },
+            OciJson.Writer.ImageConfig);
+        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.ComputeSha256(config), Size = config.Length };
+        var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayerTarGzip, Digest = layer.Digest, Size = layer.Size };
+        total += config.Length;
+        await session.UploadBlobAsync(configDescriptor.Digest, configDescriptor.Size, () => new MemoryStream(config, writable: false), progress is null ? null : Report, cancellationToken).ConfigureAwait(false);
+        var manifest = new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = configDescriptor,
+            Layers = [layerDescriptor],
+            Annotations = SortedAnnotations(options.Annotations, (VariantAnnotation, "compat")),
+        };
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJson.Writer.ImageManifest);
+        var pushed = await session.PutManifestAsync(reference.Tag ?? Digest.ComputeSha256(manifestBytes).ToString(), manifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        Log.Pushed(_logger, reference.ToString(), pushed);
+        OciMetrics.Pushes.Add(1, new KeyValuePair<string, object?>("format", options.Format.ToString()));
+        return new WasmPushResult
+        {
+            Reference = reference.WithDigest(pushed),
+            ManifestDigest = pushed,
+            ManifestMediaType = MediaTypes.OciManifest,
+            Format = options.Format,
+            WasmSha256 = layer.WasmSha256,
+            WasmSize = wasmSize,
+            Manifest = manifest,
+        };
     }
 
     public async Task<WasmInspectResult> InspectAsync(ImageReference reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
