@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+
 namespace WasmMesh.Kubernetes;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace WasmMesh.Kubernetes;
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public interface IKubernetesResourceClient<T>
-    where T : class
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The resource type this client addresses.</summary>
     KubernetesResourceType ResourceType { get; }
