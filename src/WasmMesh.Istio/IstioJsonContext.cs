@@ -9,6 +9,7 @@ namespace WasmMesh.Istio;
 [JsonSerializable(typeof(EnvoyConfigObjectPatch))]
 [JsonSerializable(typeof(k8s.Models.V1OwnerReference))]
 [JsonSerializable(typeof(k8s.Models.V1ObjectMeta))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class IstioJsonContext : JsonSerializerContext
 {
 }

@@ -322,7 +322,18 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
 
     private (JsonElement Body, V1ObjectMeta Metadata) Serialize(T item, bool forApply)
     {
-        var (bytes, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply);
+        byte[] bytes;
+        V1ObjectMeta meta;
+        try
+        {
+            (bytes, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply);
+        }
+        catch (NotSupportedException ex) when (ex.Message.Contains(nameof(JsonElement), StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(T).Name} cannot be serialized: V1ObjectMeta holds managedFields as JsonElement; add [JsonSerializable(typeof(JsonElement))] to the JsonSerializerContext of {typeof(T).Name}.", ex);
+        }
+
         using var document = JsonDocument.Parse(bytes);
         return (document.RootElement.Clone(), meta);
     }

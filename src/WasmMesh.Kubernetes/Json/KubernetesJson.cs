@@ -177,7 +177,8 @@ internal static class KubernetesJson
             reader.Skip();
         }
 
-        var strip = forApply && (meta.ManagedFields is not null || meta.CreationTimestamp is not null || meta.Uid is not null);
+        // managedFields are never sent back: on update a server would take them as a request to reset field ownership.
+        var strip = meta.ManagedFields is not null || (forApply && (meta.CreationTimestamp is not null || meta.Uid is not null));
         if (hasApiVersion && hasKind && !strip)
         {
             return (bytes, meta);
@@ -197,8 +198,11 @@ internal static class KubernetesJson
         if (strip && node["metadata"] is JsonObject metadata)
         {
             metadata.Remove("managedFields");
-            metadata.Remove("creationTimestamp");
-            metadata.Remove("uid");
+            if (forApply)
+            {
+                metadata.Remove("creationTimestamp");
+                metadata.Remove("uid");
+            }
         }
 
         var buffer = new ArrayBufferWriter<byte>(bytes.Length + 64);
