@@ -34,7 +34,7 @@ public interface IKubernetesResourceClient<T>
     /// <param name="options">Selectors, page size and continue token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The page with its resource version and continue token.</returns>
-    Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default);
+    Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Watches for changes. The sequence ends when the server closes the stream (e.g. after

@@ -66,7 +66,7 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         }
     }
 
-    public async Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
     {
         var path = ResourceType.CollectionPath(namespaceName);
         var query = new QueryBuilder();
@@ -100,7 +100,7 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         try
         {
             var (meta, items, undecodable) = KubernetesJson.ParseList(bytes, _typeInfo);
-            return new KubernetesList<T> { Metadata = meta, Items = items, Undecodable = undecodable };
+            return new ResourceList<T> { Metadata = meta, Items = items, Undecodable = undecodable };
         }
         catch (JsonException ex)
         {

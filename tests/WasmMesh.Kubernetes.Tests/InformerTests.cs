@@ -261,7 +261,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
             }
         }
 
-        public Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(namespaceName, options, cancellationToken);
+        public Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(namespaceName, options, cancellationToken);
 
         public Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => inner.GetAsync(namespaceName, name, cancellationToken);
 
@@ -307,7 +307,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
         public KubernetesResourceType ResourceType => Widgets.Type;
 
-        public Task<KubernetesList<Widget>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
+        public Task<ResourceList<Widget>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _listCalls) <= ListFailures)
             {
@@ -315,7 +315,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
             }
 
             var widget = new Widget { Metadata = new V1ObjectMeta { Name = "one", NamespaceProperty = "default", ResourceVersion = listVersion } };
-            return Task.FromResult(new KubernetesList<Widget> { Metadata = new V1ListMeta { ResourceVersion = listVersion }, Items = [widget] });
+            return Task.FromResult(new ResourceList<Widget> { Metadata = new V1ListMeta { ResourceVersion = listVersion }, Items = [widget] });
         }
 
         public async IAsyncEnumerable<WatchEvent<Widget>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -262,7 +262,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
         string? listVersion = null;
         do
         {
-            KubernetesList<T> page;
+            ResourceList<T> page;
             try
             {
                 page = await _client.ListAsync(_options.Namespace, new ListOptions

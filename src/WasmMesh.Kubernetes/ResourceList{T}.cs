@@ -4,7 +4,7 @@ namespace WasmMesh.Kubernetes;
 
 /// <summary>One page of a list response.</summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed record KubernetesList<T>
+public sealed record ResourceList<T>
 {
     /// <summary>The list metadata: resource version and continue token.</summary>
     public required V1ListMeta Metadata { get; init; }
