@@ -1,3 +1,4 @@
+using k8s;
 // Load and observation driver for the controller benchmarks (bench/run.sh, section "controller" and "cachefill").
 // It talks to the Kubernetes API (test) server through the WasmMesh Kubernetes client; every command prints
 // machine-readable lines ("key value ...") that bench/lib parses.

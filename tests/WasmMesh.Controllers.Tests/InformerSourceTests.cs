@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
