@@ -27,11 +27,6 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
 
     public KubernetesResourceClient(IKubernetes kubernetes, KubernetesResourceType resourceType, JsonTypeInfo<T> typeInfo, string? defaultNamespace)
     {
-        if (resourceType.Group.Length == 0)
-        {
-            throw new ArgumentException($"{resourceType} is a core resource: use the typed IKubernetes.CoreV1 operations for it.", nameof(resourceType));
-        }
-
         _kubernetes = kubernetes;
         ResourceType = resourceType;
         _typeInfo = typeInfo;
@@ -40,7 +35,10 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
 
     public KubernetesResourceType ResourceType { get; }
 
-    private ICustomObjectsOperations Objects => _kubernetes.CustomObjects;
+    /// <summary>The CustomObjects API; core resources (no group) are listed and watched here but written through the typed API.</summary>
+    private ICustomObjectsOperations Objects => ResourceType.Group.Length > 0
+        ? _kubernetes.CustomObjects
+        : throw new NotSupportedException($"{ResourceType} is a core resource: this client lists and watches it; read and write it with the typed IKubernetes.CoreV1 operations.");
 
     public Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default)
     {

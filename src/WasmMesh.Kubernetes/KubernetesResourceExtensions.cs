@@ -8,9 +8,11 @@ namespace WasmMesh.Kubernetes;
 public static class KubernetesResourceExtensions
 {
     /// <summary>
-    /// A client for one custom resource type. <paramref name="typeInfo"/> (from the caller's source-generated
-    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>) reads and writes the objects. Core
-    /// resources (Secrets, Leases, Events) use the typed <see cref="IKubernetes"/> operations instead.
+    /// A client for one resource type. <paramref name="typeInfo"/> (from the caller's source-generated
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>) reads and writes the objects (its context
+    /// must include <see cref="System.Text.Json.JsonElement"/>, which V1ObjectMeta's managedFields use). Custom
+    /// resources support every operation; core resources (Secrets, Leases, Events) are listed and watched (e.g. by an
+    /// informer) and otherwise read and written with the typed <see cref="IKubernetes"/> operations.
     /// </summary>
     /// <typeparam name="T">The object type.</typeparam>
     /// <param name="kubernetes">The Kubernetes client.</param>

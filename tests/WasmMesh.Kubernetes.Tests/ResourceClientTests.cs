@@ -382,9 +382,14 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public void Resource_CoreGroup_IsRefusedWithAPointerToTheTypedApi()
+    public async Task Resource_CoreGroup_ListsButRefusesWritesWithAPointerToTheTypedApi()
     {
-        var ex = Assert.Throws<ArgumentException>(() => fixture.Client.Resource(KubernetesResourceType.Secrets, WidgetJsonContext.Default.Widget));
+        var ns = await fixture.NewNamespaceAsync();
+        await fixture.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "s" } }, ns, cancellationToken: _ct);
+        var secrets = fixture.Client.Resource(KubernetesResourceType.Secrets, WidgetJsonContext.Default.Widget);
+
+        Assert.Equal("s", Assert.Single((await secrets.ListAsync(ns, cancellationToken: _ct)).Items).Metadata.Name);
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => secrets.GetAsync(ns, "s", _ct));
         Assert.Contains("CoreV1", ex.Message, StringComparison.Ordinal);
     }
 
