@@ -81,7 +81,6 @@ builder.Services.AddWasmMeshKubernetes(o =>
 {
     o.KubeconfigPath = kubeconfig;
     o.Context = settings.Context;
-    o.FieldManager = "wasmer";
 });
 builder.Services.AddWasmMeshServing()
     .ConfigureCache(o =>

@@ -175,16 +175,16 @@ public sealed class EnvoyFilterBuilder
             };
         }
 
-        var metadata = new ObjectMetadata
+        var metadata = new k8s.Models.V1ObjectMeta
         {
             Name = name,
-            Namespace = resource.NamespaceOrDefault,
-            Labels = _labels,
-            OwnerReferences = string.IsNullOrEmpty(resource.Metadata.Uid)
-                ? default(EquatableArray<OwnerReference>)
-                : new EquatableArray<OwnerReference>(new[]
-                {
-                    new OwnerReference
+            NamespaceProperty = resource.NamespaceOrDefault,
+            Labels = _labels?.ToDictionary(StringComparer.Ordinal),
+            OwnerReferences = string.IsNullOrEmpty(resource.Metadata?.Uid)
+                ? null
+                :
+                [
+                    new k8s.Models.V1OwnerReference
                     {
                         ApiVersion = resource.ApiVersion,
                         Kind = resource.Kind,
@@ -193,7 +193,7 @@ public sealed class EnvoyFilterBuilder
                         Controller = true,
                         BlockOwnerDeletion = true,
                     },
-                }),
+                ],
         };
 
         var labels = resource.Spec.Selector?.MatchLabels;

@@ -7,7 +7,9 @@ namespace WasmMesh.Istio;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EnvoyFilter))]
 [JsonSerializable(typeof(EnvoyConfigObjectPatch))]
-[JsonSerializable(typeof(WasmMesh.Model.OwnerReference))]
+[JsonSerializable(typeof(k8s.Models.V1OwnerReference))]
+[JsonSerializable(typeof(k8s.Models.V1ObjectMeta))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class IstioJsonContext : JsonSerializerContext
 {
 }

@@ -26,6 +26,9 @@ public sealed class AutoWasmOperatorOptions
     /// <summary>Whether to write Kubernetes Events on phase changes. Default true.</summary>
     public bool EmitEvents { get; set; } = true;
 
+    /// <summary>The field manager of every write to the Kubernetes API (managedFields). Default: <c>wasmer</c>.</summary>
+    public string FieldManager { get; set; } = "wasmer";
+
     /// <summary>Checks the options, returning every problem.</summary>
     /// <returns>The problems; empty when valid.</returns>
     public IReadOnlyList<string> Validate()

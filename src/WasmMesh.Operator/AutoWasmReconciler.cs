@@ -1,12 +1,15 @@
 using System.Globalization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WasmMesh.Controllers;
 using WasmMesh.Istio;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
 using WasmMesh.Model.Validation;
-using WasmMesh.Operator.Resources;
 using WasmMesh.Sources;
 
 namespace WasmMesh.Operator;
@@ -30,9 +33,10 @@ public sealed class AutoWasmReconciler : IReconciler
     public const string ReadyCondition = "Ready";
 
     private readonly AutoWasmStore _store;
-    private readonly IKubernetesResourceClient<AutoWasmResource> _autowasms;
-    private readonly IKubernetesResourceClient<EnvoyFilterResource> _envoyFilters;
-    private readonly IKubernetesResourceClient<Event> _events;
+    private readonly IKubernetes _kubernetes;
+    private readonly IKubernetesResourceClient<AutoWasm> _autowasms;
+    private readonly IKubernetesResourceClient<EnvoyFilter> _envoyFilters;
+    private readonly WriteOptions _write;
     private readonly WasmSourceRequestFactory _requests;
     private readonly IWasmModuleProvider _modules;
     private readonly IWasmCacheRetention _retention;
@@ -45,7 +49,7 @@ public sealed class AutoWasmReconciler : IReconciler
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
-    /// <param name="client">The Kubernetes client.</param>
+    /// <param name="kubernetes">The Kubernetes client.</param>
     /// <param name="requests">Builds source requests (reads pull secrets).</param>
     /// <param name="modules">Fetches, verifies and caches modules.</param>
     /// <param name="retention">Tells the cache which modules are in use.</param>
@@ -54,7 +58,7 @@ public sealed class AutoWasmReconciler : IReconciler
     /// <param name="logger">The logger.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
-        IKubernetesClient client,
+        IKubernetes kubernetes,
         WasmSourceRequestFactory requests,
         IWasmModuleProvider modules,
         IWasmCacheRetention retention,
@@ -62,12 +66,13 @@ public sealed class AutoWasmReconciler : IReconciler
         TimeProvider time,
         ILogger<AutoWasmReconciler> logger)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
-        _autowasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-        _envoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
-        _events = client.Events();
+        _kubernetes = kubernetes;
+        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        _envoyFilters = kubernetes.Resource(KubernetesResourceType.Of<EnvoyFilter>(), Istio.IstioJsonContext.Default.EnvoyFilter);
+        _write = new WriteOptions { FieldManager = options.Value.FieldManager };
         _requests = requests;
         _modules = modules;
         _retention = retention;
@@ -99,10 +104,8 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
-        var model = ResourceMapper.ToModel(resource);
-        var problems = model is null
-            ? [new ValidationProblem("spec", "required field is missing")]
-            : AutoWasmValidator.Validate(model);
+        var model = resource;
+        var problems = AutoWasmValidator.Validate(model);
         if (problems.Count > 0)
         {
             var message = string.Join("; ", problems.Select(p => p.ToString()));
@@ -115,7 +118,7 @@ public sealed class AutoWasmReconciler : IReconciler
         try
         {
             module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
-                ?? await ResolveAsync(resource, model!, cancellationToken).ConfigureAwait(false);
+                ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WasmMeshException or HttpRequestException or IOException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -132,7 +135,7 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Requeue;
         }
 
-        var desired = ResourceMapper.ToResource(_builder.Build(model!, module.Sha256));
+        var desired = _builder.Build(model, module.Sha256);
         string action;
         try
         {
@@ -171,7 +174,7 @@ public sealed class AutoWasmReconciler : IReconciler
             }
         }
 
-        var followsTag = model!.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
+        var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
         return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
 
@@ -179,7 +182,7 @@ public sealed class AutoWasmReconciler : IReconciler
     /// The module of an AutoWasm whose source was resolved less than one resolve interval ago for the same generation
     /// and is still cached: events caused by our own writes and resyncs then cost no upstream request.
     /// </summary>
-    private async Task<WasmModuleResult?> RecentlyResolvedAsync(AutoWasmResource resource, CancellationToken cancellationToken)
+    private async Task<WasmModuleResult?> RecentlyResolvedAsync(AutoWasm resource, CancellationToken cancellationToken)
     {
         var key = ResolutionKey(resource);
         if (!_resolved.TryGetValue(key, out var last) || _time.GetUtcNow() - last.At >= _options.TagResolveInterval
@@ -192,7 +195,7 @@ public sealed class AutoWasmReconciler : IReconciler
         return cached is null ? null : last.Module;
     }
 
-    private async Task<WasmModuleResult> ResolveAsync(AutoWasmResource resource, AutoWasm model, CancellationToken cancellationToken)
+    private async Task<WasmModuleResult> ResolveAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
     {
         var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -211,26 +214,26 @@ public sealed class AutoWasmReconciler : IReconciler
         return module;
     }
 
-    private static string ResolutionKey(AutoWasmResource resource)
-        => $"{resource.Metadata.Namespace}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
+    private static string ResolutionKey(AutoWasm resource)
+        => $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
 
-    private async Task<string> WriteEnvoyFilterAsync(AutoWasmResource owner, EnvoyFilterResource desired, CancellationToken cancellationToken)
+    private async Task<string> WriteEnvoyFilterAsync(AutoWasm owner, EnvoyFilter desired, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.Namespace;
+        var ns = desired.Metadata.NamespaceProperty;
         var name = desired.Metadata.Name!;
         var existing = await _envoyFilters.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            await _envoyFilters.CreateAsync(desired, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _envoyFilters.CreateAsync(desired, _write, cancellationToken).ConfigureAwait(false);
             return "created";
         }
 
-        if (!ResourceMapper.IsOwnedBy(existing, owner.Metadata.Uid))
+        if (!IsOwnedBy(existing, owner.Metadata.Uid))
         {
             throw new EnvoyFilterConflictException($"EnvoyFilter {ns}/{name} already exists and is not managed by this AutoWasm; delete or rename it, or rename the AutoWasm");
         }
 
-        if (ResourceMapper.IsUpToDate(existing, desired))
+        if (IsUpToDate(existing, desired))
         {
             return "unchanged";
         }
@@ -243,15 +246,51 @@ public sealed class AutoWasmReconciler : IReconciler
 
         var replacement = desired with
         {
-            Metadata = existing.Metadata with
+            Metadata = new V1ObjectMeta
             {
+                Name = existing.Metadata.Name,
+                NamespaceProperty = existing.Metadata.NamespaceProperty,
+                ResourceVersion = existing.Metadata.ResourceVersion,
+                Uid = existing.Metadata.Uid,
+                Annotations = existing.Metadata.Annotations,
+                Finalizers = existing.Metadata.Finalizers,
                 Labels = labels,
                 OwnerReferences = desired.Metadata.OwnerReferences,
-                ManagedFields = null,
             },
         };
-        await _envoyFilters.ReplaceAsync(replacement, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _envoyFilters.ReplaceAsync(replacement, _write, cancellationToken).ConfigureAwait(false);
         return "updated";
+    }
+
+    /// <summary>Whether an EnvoyFilter is controlled by the AutoWasm with the given uid.</summary>
+    private static bool IsOwnedBy(EnvoyFilter existing, string? ownerUid)
+        => existing.Metadata.OwnerReferences?.Any(o => o.Kind == AutoWasm.KindValue && o.Uid == ownerUid) == true;
+
+    /// <summary>Whether an existing EnvoyFilter already has the desired spec, labels and owners (so no write is needed).</summary>
+    private static bool IsUpToDate(EnvoyFilter existing, EnvoyFilter desired)
+    {
+        if (!Equals(existing.Spec, desired.Spec))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in desired.Metadata.Labels ?? new Dictionary<string, string>())
+        {
+            if (existing.Metadata.Labels is null || !existing.Metadata.Labels.TryGetValue(key, out var current) || current != value)
+            {
+                return false;
+            }
+        }
+
+        foreach (var owner in desired.Metadata.OwnerReferences ?? [])
+        {
+            if (existing.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Uid && o.Controller == owner.Controller) != true)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task DeleteOrphanAsync(ReconcileRequest request, CancellationToken cancellationToken)
@@ -264,7 +303,7 @@ public sealed class AutoWasmReconciler : IReconciler
         }
     }
 
-    private async Task SetFailedAsync(AutoWasmResource resource, string reason, string message, CancellationToken cancellationToken)
+    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
     {
         var previous = resource.Status;
         var status = new AutoWasmStatus
@@ -284,7 +323,7 @@ public sealed class AutoWasmReconciler : IReconciler
         }
     }
 
-    private StatusCondition Condition(AutoWasmResource resource, string status, string reason, string message)
+    private StatusCondition Condition(AutoWasm resource, string status, string reason, string message)
     {
         var previous = resource.Status?.Conditions.FirstOrDefault(c => c.Type == ReadyCondition);
         var since = previous is not null && previous.Status == status ? previous.LastTransitionTime : _time.GetUtcNow();
@@ -300,7 +339,7 @@ public sealed class AutoWasmReconciler : IReconciler
     }
 
     /// <summary>Writes the status unless it equals the current one (apart from timestamps). Returns whether it wrote.</summary>
-    private async Task<bool> WriteStatusAsync(AutoWasmResource resource, AutoWasmStatus status, bool forceTime, CancellationToken cancellationToken)
+    private async Task<bool> WriteStatusAsync(AutoWasm resource, AutoWasmStatus status, bool forceTime, CancellationToken cancellationToken)
     {
         var current = resource.Status;
         if (!forceTime && current is not null && SameIgnoringTimes(current, status))
@@ -309,7 +348,7 @@ public sealed class AutoWasmReconciler : IReconciler
         }
 
         var stamped = status with { LastSyncTime = Truncate(_time.GetUtcNow()) };
-        await _autowasms.ReplaceStatusAsync(resource with { Status = stamped }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _autowasms.ReplaceStatusAsync(resource with { Status = stamped }, _write, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -324,7 +363,7 @@ public sealed class AutoWasmReconciler : IReconciler
         return Strip(a) == Strip(b);
     }
 
-    private async Task EmitEventAsync(AutoWasmResource resource, string type, string reason, string message, CancellationToken cancellationToken)
+    private async Task EmitEventAsync(AutoWasm resource, string type, string reason, string message, CancellationToken cancellationToken)
     {
         if (!_options.EmitEvents)
         {
@@ -332,37 +371,39 @@ public sealed class AutoWasmReconciler : IReconciler
         }
 
         var now = Truncate(_time.GetUtcNow());
-        var ns = resource.Metadata.Namespace ?? AutoWasm.DefaultNamespace;
+        var ns = resource.NamespaceOrDefault;
         var name = resource.Metadata.Name!;
+        var eventTime = now.UtcDateTime;
+        var record = new Corev1Event
+        {
+            ApiVersion = "v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = $"{name}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}" },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = AutoWasm.ApiVersionValue,
+                Kind = AutoWasm.KindValue,
+                NamespaceProperty = ns,
+                Name = name,
+                Uid = resource.Metadata.Uid,
+                ResourceVersion = resource.Metadata.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message.Length <= 1024 ? message : message[..1024],
+            Count = 1,
+            FirstTimestamp = eventTime,
+            LastTimestamp = eventTime,
+            Source = new V1EventSource { Component = _options.EventComponent },
+            ReportingComponent = _options.EventComponent,
+        };
         try
         {
-            await _events.CreateAsync(
-                new Event
-                {
-                    Metadata = new ObjectMeta { Namespace = ns, Name = $"{name}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}" },
-                    InvolvedObject = new ObjectReference
-                    {
-                        ApiVersion = AutoWasm.ApiVersionValue,
-                        Kind = AutoWasm.KindValue,
-                        Namespace = ns,
-                        Name = name,
-                        Uid = resource.Metadata.Uid,
-                        ResourceVersion = resource.Metadata.ResourceVersion,
-                    },
-                    Type = type,
-                    Reason = reason,
-                    Message = message.Length <= 1024 ? message : message[..1024],
-                    Count = 1,
-                    FirstTimestamp = now,
-                    LastTimestamp = now,
-                    Source = new EventSource { Component = _options.EventComponent },
-                    ReportingComponent = _options.EventComponent,
-                },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _kubernetes.CoreV1.CreateNamespacedEventAsync(record, ns, fieldManager: _options.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (KubernetesApiException e)
+        catch (HttpOperationException e)
         {
-            Log.EventFailed(_logger, ns, name, e.Message);
+            Log.EventFailed(_logger, ns, name, KubernetesApiException.From(e, "POST", $"/api/v1/namespaces/{ns}/events").Message);
         }
     }
 

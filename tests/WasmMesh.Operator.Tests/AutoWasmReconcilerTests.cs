@@ -173,7 +173,7 @@ public sealed class AutoWasmReconcilerTests
         var ef = await f.EnvoyFilters.GetAsync("default", "private", Ct);
         var yaml = EnvoyFilterRenderer.ToYaml(new EnvoyFilterBuilder().Build(AutoWasmReader.ReadSingle(AutoWasmYaml("private", extra: "  secret: regcred")), ReconcilerFixture.ModuleSha));
         Assert.DoesNotContain("regcred", yaml, StringComparison.Ordinal);
-        Assert.DoesNotContain("dXNlcjpzM2NyZXQ", System.Text.Json.JsonSerializer.Serialize(ef, Resources.OperatorJsonContext.Default.EnvoyFilterResource), StringComparison.Ordinal);
+        Assert.DoesNotContain("dXNlcjpzM2NyZXQ", System.Text.Json.JsonSerializer.Serialize(ef, IstioJsonContext.Default.EnvoyFilter), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NSubstitute;
@@ -5,7 +6,7 @@ using WasmMesh.Controllers;
 using WasmMesh.Istio;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Sources;
 using WasmMesh.Testing;
 
@@ -16,7 +17,7 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
 {
     public static readonly Digest ModuleSha = Digest.FromSha256Hex("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f");
 
-    private ReconcilerFixture(KubernetesTestServer server, KubernetesClient client, Informer<AutoWasmResource> informer)
+    private ReconcilerFixture(KubernetesTestServer server, k8s.Kubernetes client, Informer<AutoWasm> informer)
     {
         Server = server;
         Client = client;
@@ -34,15 +35,15 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
         Retention.ApplyRetentionAsync(Arg.Any<IReadOnlyCollection<Digest>>(), Arg.Any<CancellationToken>())
             .Returns(Task.FromResult(new WasmCacheRetentionResult { Evicted = [], BytesFreed = 0, TotalBytes = 0, OverBudget = false }));
         Reconciler = new AutoWasmReconciler(Store, client, new WasmSourceRequestFactory(client), Modules, Retention, Options.Create(OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance);
-        AutoWasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-        EnvoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
+        AutoWasms = client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        EnvoyFilters = client.Resource(KubernetesResourceType.Of<EnvoyFilter>(), IstioJsonContext.Default.EnvoyFilter);
     }
 
     public KubernetesTestServer Server { get; }
 
-    public KubernetesClient Client { get; }
+    public k8s.Kubernetes Client { get; }
 
-    public Informer<AutoWasmResource> Informer { get; }
+    public Informer<AutoWasm> Informer { get; }
 
     public AutoWasmStore Store { get; }
 
@@ -54,9 +55,9 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
 
     public AutoWasmReconciler Reconciler { get; }
 
-    public IKubernetesResourceClient<AutoWasmResource> AutoWasms { get; }
+    public IKubernetesResourceClient<AutoWasm> AutoWasms { get; }
 
-    public IKubernetesResourceClient<EnvoyFilterResource> EnvoyFilters { get; }
+    public IKubernetesResourceClient<EnvoyFilter> EnvoyFilters { get; }
 
     public static async Task<ReconcilerFixture> StartAsync(CancellationToken cancellationToken)
     {
@@ -64,8 +65,8 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
         await server.StartAsync(cancellationToken);
         await server.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
         await server.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
-        var client = new KubernetesClient(server.ClientConfiguration);
-        var informer = new Informer<AutoWasmResource>(client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource));
+        var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var informer = new Informer<AutoWasm>(client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm));
         await informer.StartAsync(cancellationToken);
         await informer.WaitForSyncAsync(cancellationToken);
         return new ReconcilerFixture(server, client, informer);

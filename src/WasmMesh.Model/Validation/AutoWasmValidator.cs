@@ -43,8 +43,9 @@ public static class AutoWasmValidator
         }
     }
 
-    private static void ValidateMetadata(ObjectMetadata metadata, List<ValidationProblem> problems)
+    private static void ValidateMetadata(k8s.Models.V1ObjectMeta? metadata, List<ValidationProblem> problems)
     {
+        metadata ??= new k8s.Models.V1ObjectMeta();
         if (string.IsNullOrEmpty(metadata.Name))
         {
             problems.Add(new("metadata.name", "required field is missing; the EnvoyFilter gets the same name"));
@@ -54,7 +55,7 @@ public static class AutoWasmValidator
             problems.Add(new("metadata.name", nameError));
         }
 
-        if (metadata.Namespace is { Length: > 0 } ns && KubernetesNames.CheckLabel(ns) is { } nsError)
+        if (metadata.NamespaceProperty is { Length: > 0 } ns && KubernetesNames.CheckLabel(ns) is { } nsError)
         {
             problems.Add(new("metadata.namespace", nsError));
         }
@@ -193,7 +194,7 @@ public static class AutoWasmValidator
         }
     }
 
-    private static void ValidateLabels(LabelMap? labels, string path, List<ValidationProblem> problems)
+    private static void ValidateLabels(IEnumerable<KeyValuePair<string, string>>? labels, string path, List<ValidationProblem> problems)
     {
         if (labels is null)
         {
