@@ -6,6 +6,8 @@ namespace WasmMesh.Istio;
 /// <summary>Source-generated System.Text.Json metadata for the Istio types.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EnvoyFilter))]
+[JsonSerializable(typeof(WasmMesh.Istio.Extensions.WasmPlugin))]
+[JsonSerializable(typeof(WasmMesh.Istio.Extensions.TrafficExtension))]
 [JsonSerializable(typeof(EnvoyConfigObjectPatch))]
 [JsonSerializable(typeof(WasmMesh.Model.OwnerReference))]
 public sealed partial class IstioJsonContext : JsonSerializerContext

@@ -4,7 +4,7 @@ using WasmMesh.Model;
 namespace WasmMesh.Istio.EnvoyFilters;
 
 /// <summary>An Istio <c>networking.istio.io/v1alpha3</c> EnvoyFilter.</summary>
-public sealed record EnvoyFilter
+public sealed record EnvoyFilter : IIstioResource
 {
     /// <summary><c>networking.istio.io/v1alpha3</c>.</summary>
     public const string ApiVersionValue = "networking.istio.io/v1alpha3";
