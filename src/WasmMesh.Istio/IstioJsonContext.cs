@@ -8,6 +8,9 @@ namespace WasmMesh.Istio;
 [JsonSerializable(typeof(EnvoyFilter))]
 [JsonSerializable(typeof(WasmMesh.Istio.Extensions.WasmPlugin))]
 [JsonSerializable(typeof(WasmMesh.Istio.Extensions.TrafficExtension))]
+[JsonSerializable(typeof(WasmMesh.Istio.Extensions.TrafficSelector))]
+[JsonSerializable(typeof(WasmMesh.Istio.Extensions.PortSelector))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(EnvoyConfigObjectPatch))]
 [JsonSerializable(typeof(WasmMesh.Model.OwnerReference))]
 public sealed partial class IstioJsonContext : JsonSerializerContext

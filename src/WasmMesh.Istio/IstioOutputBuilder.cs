@@ -40,6 +40,25 @@ public sealed class IstioOutputBuilder
     /// <summary>The EnvoyFilter builder used for the EnvoyFilter outputs.</summary>
     public EnvoyFilterBuilder EnvoyFilters => _envoyFilters;
 
+    /// <summary>The output kind in effect for an AutoWasm: its <c>spec.output</c>, else <paramref name="fallback"/>.</summary>
+    /// <param name="resource">The AutoWasm.</param>
+    /// <param name="fallback">The default (wasmer's setting; EnvoyFilter unless configured otherwise).</param>
+    /// <returns>The kind.</returns>
+    public static IstioOutputKind OutputFor(AutoWasm resource, IstioOutputKind fallback = IstioOutputKind.EnvoyFilter)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource.Spec.Output ?? fallback;
+    }
+
+    /// <summary>Builds the output <see cref="OutputFor"/> chooses.</summary>
+    /// <param name="resource">A valid AutoWasm.</param>
+    /// <param name="sha256">The module's sha256.</param>
+    /// <param name="fallback">The kind used when the AutoWasm names none.</param>
+    /// <returns>The resource and notes.</returns>
+    /// <exception cref="IstioOutputException">The AutoWasm cannot be written as that kind for the target release.</exception>
+    public IstioOutput BuildDefault(AutoWasm resource, Digest sha256, IstioOutputKind fallback = IstioOutputKind.EnvoyFilter)
+        => Build(resource, sha256, OutputFor(resource, fallback));
+
     /// <summary>Builds the output of kind <paramref name="kind"/> for an AutoWasm whose module has the given sha256.</summary>
     /// <param name="resource">A valid AutoWasm.</param>
     /// <param name="sha256">The module's sha256.</param>

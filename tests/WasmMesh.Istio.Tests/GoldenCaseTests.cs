@@ -35,7 +35,7 @@ public sealed class GoldenCaseTests
         var input = File.ReadAllText(Path.Combine(dir, "input.yaml"));
         var options = new EnvoyFilterBuilderOptions();
         var sha = ReferenceSha;
-        var kind = IstioOutputKind.EnvoyFilter;
+        IstioOutputKind? kind = null;
         var casePath = Path.Combine(dir, "case.json");
         if (File.Exists(casePath))
         {
@@ -70,7 +70,7 @@ public sealed class GoldenCaseTests
         var read = AutoWasmReader.Read(input, Path.Combine(dir, "input.yaml"));
         Assert.True(read.IsValid, string.Join("\n", read.Problems));
         var builder = new IstioOutputBuilder(options);
-        var outputs = read.Resources.Select(r => builder.Build(r, Digest.FromSha256Hex(sha), kind)).ToList();
+        var outputs = read.Resources.Select(r => builder.Build(r, Digest.FromSha256Hex(sha), kind ?? IstioOutputBuilder.OutputFor(r))).ToList();
         var yaml = IstioRenderer.ToYaml(outputs.Select(o => o.Resource));
         GoldenFile.AssertMatches(Path.Combine(dir, "expected.yaml"), yaml);
 
@@ -81,7 +81,7 @@ public sealed class GoldenCaseTests
             GoldenFile.AssertMatches(notesPath, string.Join("\n", notes) + "\n");
         }
 
-        if (kind == IstioOutputKind.EnvoyFilter && !options.UseFailurePolicy && read.Resources.All(r => r.Spec.Filter.FailurePolicy is null && r.Spec.Filter.Phase is null && r.Spec.Filter.Priority is null))
+        if (outputs.All(o => o.Output == IstioOutputKind.EnvoyFilter) && !options.UseFailurePolicy && read.Resources.All(r => r.Spec.Filter.FailurePolicy is null && r.Spec.Filter.Phase is null && r.Spec.Filter.Priority is null))
         {
             // No new option: the EnvoyFilter builder's own output is the same bytes.
             var plain = new EnvoyFilterBuilder(options);
