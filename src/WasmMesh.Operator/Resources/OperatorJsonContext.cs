@@ -6,6 +6,7 @@ namespace WasmMesh.Operator.Resources;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AutoWasmResource))]
 [JsonSerializable(typeof(EnvoyFilterResource))]
+[JsonSerializable(typeof(WasmMesh.Operator.Outputs.IstioObjectResource))]
 [JsonSerializable(typeof(WasmMesh.Model.OwnerReference), TypeInfoPropertyName = "ModelOwnerReference")]
 [JsonSerializable(typeof(WasmMesh.Model.StatusCondition))]
 [JsonSerializable(typeof(WasmMesh.Istio.EnvoyFilters.EnvoyConfigObjectPatch))]
