@@ -74,6 +74,19 @@ public sealed class GoldenCaseTests
         var yaml = IstioRenderer.ToYaml(outputs.Select(o => o.Resource));
         GoldenFile.AssertMatches(Path.Combine(dir, "expected.yaml"), yaml);
 
+        // Every golden output is valid for the newest release too, and EnvoyFilters without a priority for 1.10 and 1.20.
+        foreach (var output in outputs)
+        {
+            using var document = IstioRenderer.ToJsonDocument(output.Resource);
+            var spec = document.RootElement.GetProperty("spec");
+            Assert.Empty(IstioFieldTable.Check(output.Resource.Kind, spec, IstioRelease.Latest));
+            if (output.Resource.Kind == "EnvoyFilter" && !spec.TryGetProperty("priority", out _))
+            {
+                Assert.Empty(IstioFieldTable.Check("EnvoyFilter", spec, IstioRelease.Parse("1.10")));
+                Assert.Empty(IstioFieldTable.Check("EnvoyFilter", spec, IstioRelease.Parse("1.20")));
+            }
+        }
+
         var notes = outputs.SelectMany(o => o.Notes).ToList();
         var notesPath = Path.Combine(dir, "notes.txt");
         if (notes.Count > 0 || File.Exists(notesPath))
