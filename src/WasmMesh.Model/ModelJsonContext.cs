@@ -15,6 +15,7 @@ namespace WasmMesh.Model;
 [JsonSerializable(typeof(LabelMap))]
 [JsonSerializable(typeof(StatusCondition))]
 [JsonSerializable(typeof(k8s.Models.V1OwnerReference))]
+[JsonSerializable(typeof(OutputReference))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(string))]

@@ -10,13 +10,15 @@ using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
 using WasmMesh.Model.Validation;
+using WasmMesh.Operator.Outputs;
 using WasmMesh.Sources;
 
 namespace WasmMesh.Operator;
 
 /// <summary>
-/// Reconciles one AutoWasm: validates it, makes its module available (fetched, verified and cached) before anything
-/// else, writes its EnvoyFilter idempotently, and reports phase, digests and conditions in its status.
+/// Reconciles one AutoWasm: validates it, makes its module available (fetched, verified and cached) and checks that
+/// Envoy will load it before anything else, writes its Istio resource (EnvoyFilter, EnvoyFilterECDS, WasmPlugin or
+/// TrafficExtension) idempotently, and reports phase, digests, the written resource and conditions in its status.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -25,6 +27,9 @@ namespace WasmMesh.Operator;
 /// untouched so that sidecars keep the last good module.</item>
 /// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>.</item>
 /// <item>Nothing is written when nothing changed: a resync of unchanged objects makes no writes.</item>
+/// <item>A module that fails the pre-flight check (<see cref="WasmPreflight"/>) sets <c>Failed</c> with the offending
+/// import and nothing is written.</item>
+/// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
 public sealed class AutoWasmReconciler : IReconciler
@@ -32,20 +37,27 @@ public sealed class AutoWasmReconciler : IReconciler
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
 
+    /// <summary>
+    /// The condition type set (status <c>Unknown</c>) when an EnvoyFilter output anchors on a filter that Istio adds only
+    /// when a policy exists (<c>jwt_authn</c>, <c>rbac</c>): without that policy Istio silently skips the patch.
+    /// </summary>
+    public const string PhaseAnchorCondition = "PhaseAnchor";
+
     private readonly AutoWasmStore _store;
     private readonly IKubernetes _kubernetes;
     private readonly IKubernetesResourceClient<AutoWasm> _autowasms;
-    private readonly IKubernetesResourceClient<EnvoyFilter> _envoyFilters;
+    private readonly IstioOutputWriter _writer;
     private readonly WriteOptions _write;
     private readonly WasmSourceRequestFactory _requests;
     private readonly IWasmModuleProvider _modules;
     private readonly IWasmCacheRetention _retention;
-    private readonly EnvoyFilterBuilder _builder;
+    private readonly IstioOutputBuilder _builder;
     private readonly AutoWasmOperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
@@ -71,13 +83,13 @@ public sealed class AutoWasmReconciler : IReconciler
         _store = store;
         _kubernetes = kubernetes;
         _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
-        _envoyFilters = kubernetes.Resource(KubernetesResourceType.Of<EnvoyFilter>(), Istio.IstioJsonContext.Default.EnvoyFilter);
         _write = new WriteOptions { FieldManager = options.Value.FieldManager };
+        _writer = new IstioOutputWriter(kubernetes, _write);
         _requests = requests;
         _modules = modules;
         _retention = retention;
         _options = options.Value;
-        _builder = new EnvoyFilterBuilder(_options.EnvoyFilter);
+        _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
         _logger = logger;
     }
@@ -135,11 +147,43 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Requeue;
         }
 
-        var desired = _builder.Build(model, module.Sha256);
+        var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
+        WasmPreflightResult? preflight;
+        try
+        {
+            preflight = await PreflightAsync(module, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidWasmModuleException)
+        {
+            await SetFailedAsync(resource, "InvalidModule", e.Message, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Requeue;
+        }
+
+        if (preflight is { Passed: false })
+        {
+            var message = $"module sha256:{module.Sha256.Hex} would be rejected by Envoy, so nothing is written: {string.Join("; ", preflight.Problems.Select(p => p.Message))}";
+            Log.Invalid(_logger, key, message);
+            await SetFailedAsync(resource, "PreflightFailed", message, cancellationToken).ConfigureAwait(false);
+            return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+        }
+
+        IstioOutput output;
+        try
+        {
+            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput));
+        }
+        catch (IstioOutputException e)
+        {
+            Log.Invalid(_logger, key, e.Message);
+            await SetFailedAsync(resource, "OutputNotWritable", e.Message, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done; // not retried: a spec or setting change triggers the next reconcile
+        }
+
+        var desired = IstioOutputWriter.ToResource(output.Resource);
         string action;
         try
         {
-            action = await WriteEnvoyFilterAsync(resource, desired, cancellationToken).ConfigureAwait(false);
+            action = await _writer.WriteAsync(resource, desired, cancellationToken).ConfigureAwait(false);
         }
         catch (EnvoyFilterConflictException e)
         {
@@ -147,16 +191,36 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.RequeueAfter(_options.TagResolveInterval);
         }
 
+        // The new object exists now: only then remove an object of another kind written before (kind switched).
+        var previousKind = resource.Status?.Resource?.Kind ?? (resource.Status?.EnvoyFilter is not null ? Istio.EnvoyFilters.EnvoyFilter.KindValue : null);
+        if (action == "created" || (previousKind is not null && previousKind != desired.Kind))
+        {
+            foreach (var kind in IstioOutputWriter.Kinds.Where(k => k != desired.Kind))
+            {
+                if (await _writer.DeleteOwnedAsync(kind, desired.Metadata.NamespaceProperty!, desired.Metadata.Name!, resource.Metadata.Uid, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.DeletedOutput(_logger, kind, desired.Metadata.NamespaceProperty!, desired.Metadata.Name!, desired.Kind!);
+                }
+            }
+        }
+
+        var conditions = new List<StatusCondition> { Condition(resource, ReadyCondition, "True", "Synced", $"the module is cached and the {desired.Kind} is up to date") };
+        if (output.Notes.Count > 0)
+        {
+            conditions.Add(Condition(resource, PhaseAnchorCondition, "Unknown", "AnchorNeedsPolicy", string.Join("; ", output.Notes)));
+        }
+
         var previousSha = resource.Status?.Sha256;
         var status = new AutoWasmStatus
         {
             Phase = AutoWasmPhase.Synced,
-            Message = $"module sha256:{module.Sha256.Hex[..12]}… ({module.Size.ToString(CultureInfo.InvariantCulture)} bytes) is served and EnvoyFilter {desired.Metadata.Name} is written",
+            Message = $"module sha256:{module.Sha256.Hex[..12]}… ({module.Size.ToString(CultureInfo.InvariantCulture)} bytes) is served and {desired.Kind} {desired.Metadata.Name} is written",
             ObservedGeneration = resource.Metadata.Generation,
             Sha256 = module.Sha256,
             ManifestDigest = module.ManifestDigest,
-            EnvoyFilter = desired.Metadata.Name,
-            Conditions = [Condition(resource, "True", "Synced", "the module is cached and the EnvoyFilter is up to date")],
+            EnvoyFilter = desired.Kind == Istio.EnvoyFilters.EnvoyFilter.KindValue ? desired.Metadata.Name : null,
+            Resource = output.Reference,
+            Conditions = conditions.ToArray(),
         };
 
         var statusWritten = await WriteStatusAsync(resource, status, forceTime: action != "unchanged", cancellationToken).ConfigureAwait(false);
@@ -167,14 +231,13 @@ public sealed class AutoWasmReconciler : IReconciler
 
         if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
         {
-            await EmitEventAsync(resource, "Normal", "Synced", $"module sha256:{module.Sha256.Hex} is served; EnvoyFilter {desired.Metadata.Name} {action}", cancellationToken).ConfigureAwait(false);
+            await EmitEventAsync(resource, "Normal", "Synced", $"module sha256:{module.Sha256.Hex} is served; {desired.Kind} {desired.Metadata.Name} {action}", cancellationToken).ConfigureAwait(false);
             if (previousSha != module.Sha256)
             {
                 await ApplyRetentionAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
         return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
 
@@ -217,89 +280,32 @@ public sealed class AutoWasmReconciler : IReconciler
     private static string ResolutionKey(AutoWasm resource)
         => $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
 
-    private async Task<string> WriteEnvoyFilterAsync(AutoWasm owner, EnvoyFilter desired, CancellationToken cancellationToken)
+    private async Task<WasmPreflightResult?> PreflightAsync(WasmModuleResult module, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var name = desired.Metadata.Name!;
-        var existing = await _envoyFilters.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        if (!_options.Preflight)
         {
-            await _envoyFilters.CreateAsync(desired, _write, cancellationToken).ConfigureAwait(false);
-            return "created";
+            return null;
         }
 
-        if (!IsOwnedBy(existing, owner.Metadata.Uid))
+        if (_preflight.TryGetValue(module.Sha256.Hex, out var known))
         {
-            throw new EnvoyFilterConflictException($"EnvoyFilter {ns}/{name} already exists and is not managed by this AutoWasm; delete or rename it, or rename the AutoWasm");
+            return known;
         }
 
-        if (IsUpToDate(existing, desired))
-        {
-            return "unchanged";
-        }
-
-        var labels = new Dictionary<string, string>(existing.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (k, v) in desired.Metadata.Labels ?? new Dictionary<string, string>())
-        {
-            labels[k] = v;
-        }
-
-        var replacement = desired with
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = existing.Metadata.Name,
-                NamespaceProperty = existing.Metadata.NamespaceProperty,
-                ResourceVersion = existing.Metadata.ResourceVersion,
-                Uid = existing.Metadata.Uid,
-                Annotations = existing.Metadata.Annotations,
-                Finalizers = existing.Metadata.Finalizers,
-                Labels = labels,
-                OwnerReferences = desired.Metadata.OwnerReferences,
-            },
-        };
-        await _envoyFilters.ReplaceAsync(replacement, _write, cancellationToken).ConfigureAwait(false);
-        return "updated";
-    }
-
-    /// <summary>Whether an EnvoyFilter is controlled by the AutoWasm with the given uid.</summary>
-    private static bool IsOwnedBy(EnvoyFilter existing, string? ownerUid)
-        => existing.Metadata.OwnerReferences?.Any(o => o.Kind == AutoWasm.KindValue && o.Uid == ownerUid) == true;
-
-    /// <summary>Whether an existing EnvoyFilter already has the desired spec, labels and owners (so no write is needed).</summary>
-    private static bool IsUpToDate(EnvoyFilter existing, EnvoyFilter desired)
-    {
-        if (!Equals(existing.Spec, desired.Spec))
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in desired.Metadata.Labels ?? new Dictionary<string, string>())
-        {
-            if (existing.Metadata.Labels is null || !existing.Metadata.Labels.TryGetValue(key, out var current) || current != value)
-            {
-                return false;
-            }
-        }
-
-        foreach (var owner in desired.Metadata.OwnerReferences ?? [])
-        {
-            if (existing.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Uid && o.Controller == owner.Controller) != true)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var info = await WasmModuleInspector.InspectFileAsync(module.Path, cancellationToken).ConfigureAwait(false);
+        var result = WasmPreflight.Check(info, new WasmPreflightOptions { OldestHost = _options.PreflightOldestHost });
+        _preflight[module.Sha256.Hex] = result;
+        return result;
     }
 
     private async Task DeleteOrphanAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
-        var existing = await _envoyFilters.TryGetAsync(request.Namespace, request.Name, cancellationToken).ConfigureAwait(false);
-        if (existing?.Metadata.OwnerReferences?.Any(o => o.Kind == AutoWasm.KindValue && o.Name == request.Name) == true)
+        foreach (var kind in IstioOutputWriter.Kinds)
         {
-            await _envoyFilters.DeleteAsync(request.Namespace, request.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.Deleted(_logger, request.Namespace, request.Name);
+            if (await _writer.DeleteOwnedAsync(kind, request.Namespace!, request.Name, null, cancellationToken).ConfigureAwait(false))
+            {
+                Log.DeletedOutput(_logger, kind, request.Namespace!, request.Name, "nothing");
+            }
         }
     }
 
@@ -314,7 +320,8 @@ public sealed class AutoWasmReconciler : IReconciler
             Sha256 = reason == "InvalidSpec" ? null : previous?.Sha256,
             ManifestDigest = reason == "InvalidSpec" ? null : previous?.ManifestDigest,
             EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
-            Conditions = [Condition(resource, "False", reason, message)],
+            Resource = reason == "InvalidSpec" ? null : previous?.Resource,
+            Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
         };
 
         if (await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false))
@@ -323,13 +330,13 @@ public sealed class AutoWasmReconciler : IReconciler
         }
     }
 
-    private StatusCondition Condition(AutoWasm resource, string status, string reason, string message)
+    private StatusCondition Condition(AutoWasm resource, string type, string status, string reason, string message)
     {
-        var previous = resource.Status?.Conditions.FirstOrDefault(c => c.Type == ReadyCondition);
+        var previous = resource.Status?.Conditions.FirstOrDefault(c => c.Type == type);
         var since = previous is not null && previous.Status == status ? previous.LastTransitionTime : _time.GetUtcNow();
         return new StatusCondition
         {
-            Type = ReadyCondition,
+            Type = type,
             Status = status,
             Reason = reason,
             Message = message,

@@ -17,6 +17,9 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
 {
     public static readonly Digest ModuleSha = Digest.FromSha256Hex("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f");
 
+    /// <summary>A real module on disk (the sample), which the pre-flight check reads.</summary>
+    public static readonly string SampleModulePath = Path.Combine(WasmMesh.TestSupport.RepoPaths.Root, "samples", "Modules", "add-header.wasm");
+
     private ReconcilerFixture(KubernetesTestServer server, k8s.Kubernetes client, Informer<AutoWasm> informer)
     {
         Server = server;
@@ -29,9 +32,9 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
             Size = 898,
             SourceKind = ci.Arg<WasmSourceRequest>().Kind,
             ManifestDigest = ci.Arg<WasmSourceRequest>().Kind == WasmSourceKind.Registry ? Digest.FromSha256Hex(new string('a', 64)) : null,
-            Path = "/cache/x",
+            Path = SampleModulePath,
         }));
-        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<WasmModuleResult?>(new WasmModuleResult { Sha256 = ci.Arg<Digest>(), Size = 898, Path = "/cache/x" }));
+        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<WasmModuleResult?>(new WasmModuleResult { Sha256 = ci.Arg<Digest>(), Size = 898, Path = SampleModulePath }));
         Retention.ApplyRetentionAsync(Arg.Any<IReadOnlyCollection<Digest>>(), Arg.Any<CancellationToken>())
             .Returns(Task.FromResult(new WasmCacheRetentionResult { Evicted = [], BytesFreed = 0, TotalBytes = 0, OverBudget = false }));
         Reconciler = new AutoWasmReconciler(Store, client, new WasmSourceRequestFactory(client), Modules, Retention, Options.Create(OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance);
@@ -64,7 +67,11 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
         var server = new KubernetesTestServer();
         await server.StartAsync(cancellationToken);
         await server.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
-        await server.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
+        foreach (var crd in IstioCrds.All)
+        {
+            await server.ApplyYamlAsync(crd, cancellationToken);
+        }
+
         var client = new k8s.Kubernetes(server.ClientConfiguration);
         var informer = new Informer<AutoWasm>(client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm));
         await informer.StartAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace WasmMesh.Istio.EnvoyFilters;
 /// prints, and what the operator writes to the cluster (one object model).
 /// </summary>
 [KubernetesEntity(Group = Group, ApiVersion = Version, Kind = KindValue, PluralName = Plural)]
-public sealed record EnvoyFilter : IKubernetesObject<V1ObjectMeta>, ISpec<EnvoyFilterSpec>
+public sealed record EnvoyFilter : IKubernetesObject<V1ObjectMeta>, ISpec<EnvoyFilterSpec>, IIstioResource
 {
     /// <summary>The API group.</summary>
     public const string Group = "networking.istio.io";

@@ -142,6 +142,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
             await api.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
             await api.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
             await api.ApplyYamlAsync(IstioCrds.WasmPluginYaml, cancellationToken);
+            await api.ApplyYamlAsync(IstioCrds.TrafficExtensionYaml, cancellationToken);
             await api.ApplyYamlAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n", cancellationToken);
             var kubeconfig = directory.Combine("kubeconfig");
             await api.WriteKubeconfigAsync(kubeconfig, cancellationToken);
