@@ -42,13 +42,13 @@ public sealed class ObjectSourceTests : IAsyncLifetime
     [Fact]
     public async Task EnsureAsync_RealProxyWasmModule_ReportsItsDigestAndAbi()
     {
-        var fixture = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var fixture = RepoPaths.Fixture(RepoPaths.AddHeader);
         _upstream.Serve("/add-header.c.wasm", await File.ReadAllBytesAsync(fixture, TestContext.Current.CancellationToken));
         await using var host = SourcesHost.Create(_dir.Path);
 
         var result = await host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/add-header.c.wasm")), TestContext.Current.CancellationToken);
 
-        Assert.Equal(RepoPaths.AddHeaderCSha256, result.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddHeaderSha256, result.Sha256.Hex);
         Assert.StartsWith("proxy_abi_version_", result.ProxyAbiVersion);
     }
 

@@ -20,7 +20,7 @@ public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRe
     {
         using var test = new TestClient();
 
-        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions(), null, Ct));
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct));
 
         Assert.Contains("--ca-file", error.Message, StringComparison.Ordinal);
     }
@@ -30,8 +30,8 @@ public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRe
     {
         using var test = new TestClient(o => o.InsecureRegistries.Add(registry.Server.Host));
 
-        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(RepoPaths.AddHeaderC), WasmPushFormat.Image);
+        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(RepoPaths.AddHeader), WasmPushFormat.Image);
 
-        Assert.Equal(RepoPaths.AddHeaderCSha256, saved.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddHeaderSha256, saved.Sha256.Hex);
     }
 }
