@@ -91,7 +91,11 @@ builder.Services.AddWasmMeshServing()
     })
     .ConfigureSources(o => o.MaxModuleSize = settings.MaxModuleBytes)
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
-builder.Services.AddWasmMeshPrometheusMetrics();
+builder.Services.AddWasmMeshTelemetry(o =>
+{
+    o.ServiceName = "wasmer";
+    o.OtlpEndpoint = settings.OtlpEndpoint;
+});
 builder.Services.AddWasmMeshOperator(o =>
     {
         o.WatchNamespace = settings.WatchNamespace;
@@ -120,7 +124,7 @@ var app = builder.Build();
 app.MapWasmModules();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", (AutoWasmStore store) => store.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));
-app.MapWasmMeshPrometheusMetrics();
+app.MapWasmMeshMetrics();
 
 try
 {

@@ -28,6 +28,17 @@ internal sealed class WasmModuleEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
+        using var activity = ServingActivity.Source.StartActivity("wasmmesh.serve");
+        await HandleCoreAsync(context).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("wasmmesh.module.sha256", context.Request.RouteValues[RouteParameter] as string);
+            activity.SetTag("http.response.status_code", context.Response.StatusCode);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
         var hex = context.Request.RouteValues[RouteParameter] as string;
         if (!IsLowercaseSha256Hex(hex))
         {

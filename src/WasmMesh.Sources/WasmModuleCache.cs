@@ -316,6 +316,8 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
 
     private async Task<CachedWasmModule?> VerifyCoreAsync(Entry entry)
     {
+        using var activity = SourcesActivity.Source.StartActivity("wasmmesh.verify");
+        activity?.SetTag("wasmmesh.module.sha256", entry.Hex);
         var stripe = Stripe(entry.Hex);
         await stripe.WaitAsync().ConfigureAwait(false);
         try
