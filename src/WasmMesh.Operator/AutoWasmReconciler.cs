@@ -20,7 +20,8 @@ namespace WasmMesh.Operator;
 /// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes.</item>
 /// <item>A failed fetch sets <c>Failed</c> with the cause and is retried with backoff; an existing EnvoyFilter is left
 /// untouched so that sidecars keep the last good module.</item>
-/// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>.</item>
+/// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>, and at once
+/// when the <see cref="ResolveAnnotation"/> annotation gets a new value.</item>
 /// <item>Nothing is written when nothing changed: a resync of unchanged objects makes no writes.</item>
 /// </list>
 /// </remarks>
@@ -28,6 +29,13 @@ public sealed class AutoWasmReconciler : IReconciler
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
+
+    /// <summary>
+    /// Setting this annotation to a new value (conventionally the current time) makes the AutoWasm's source resolve
+    /// again now instead of at the next <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>:
+    /// <c>kubectl annotate aw NAME wasm.tcm.io/resolve-at="$(date -u +%FT%TZ)" --overwrite</c>.
+    /// </summary>
+    public const string ResolveAnnotation = "wasm.tcm.io/resolve-at";
 
     private readonly AutoWasmStore _store;
     private readonly IKubernetesResourceClient<AutoWasmResource> _autowasms;
@@ -197,8 +205,10 @@ public sealed class AutoWasmReconciler : IReconciler
         var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
 
-        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm.
-        if (_resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
+        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm — unless this
+        // AutoWasm asks for a resolution now (a resolve annotation value not acted on yet).
+        var forced = resource.Metadata.Annotations?.ContainsKey(ResolveAnnotation) == true && !_resolved.ContainsKey(ResolutionKey(resource));
+        if (!forced && _resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
             && await _modules.FindAsync(shared.Module.Sha256, cancellationToken).ConfigureAwait(false) is not null)
         {
             _resolved[ResolutionKey(resource)] = shared;
@@ -212,7 +222,7 @@ public sealed class AutoWasmReconciler : IReconciler
     }
 
     private static string ResolutionKey(AutoWasmResource resource)
-        => $"{resource.Metadata.Namespace}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
+        => $"{resource.Metadata.Namespace}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}/{resource.Metadata.Annotations?.GetValueOrDefault(ResolveAnnotation)}";
 
     private async Task<string> WriteEnvoyFilterAsync(AutoWasmResource owner, EnvoyFilterResource desired, CancellationToken cancellationToken)
     {

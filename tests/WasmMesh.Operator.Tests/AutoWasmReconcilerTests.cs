@@ -235,4 +235,30 @@ public sealed class AutoWasmReconcilerTests
         await f.ReconcileAsync("other", Ct);
         await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task Reconcile_ResolveAnnotationChanged_ResolvesTheTagNow()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(AutoWasmYaml("again"), "again", Ct);
+        await f.ApplyAsync(AutoWasmYaml("neighbour"), "neighbour", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.ReconcileAsync("neighbour", Ct);
+        await f.Modules.Received(1).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+
+        await f.ApplyAsync(AutoWasmYaml("again").Replace("  namespace: default\n", $"  namespace: default\n  annotations:\n    {AutoWasmReconciler.ResolveAnnotation}: \"2026-01-01T00:00:00Z\"\n", StringComparison.Ordinal), "again", Ct);
+        var result = await f.ReconcileAsync("again", Ct);
+
+        // Resolved again at once, though the shared source was resolved well within the interval.
+        await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+
+        // The same value again (a resync, our own status write) does not resolve again; a new value does.
+        await f.WaitForCacheAsync("again", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+        await f.ApplyAsync(AutoWasmYaml("again").Replace("  namespace: default\n", $"  namespace: default\n  annotations:\n    {AutoWasmReconciler.ResolveAnnotation}: \"2026-01-01T00:05:00Z\"\n", StringComparison.Ordinal), "again", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.Modules.Received(3).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+    }
 }
