@@ -115,7 +115,11 @@ builder.Services.AddWasmMeshServing()
         o.Directory = settings.CacheDirectory;
         o.SizeBudgetBytes = settings.CacheBudgetBytes;
     })
-    .ConfigureSources(o => o.MaxModuleSize = settings.MaxModuleBytes)
+    .ConfigureSources(o =>
+    {
+        o.MaxModuleSize = settings.MaxModuleBytes;
+        o.MaxModuleSizeRemedy = "raise --Wasmer:MaxModuleBytes if a module this large is expected";
+    })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
 builder.Services.AddWasmMeshTelemetry(o =>
 {

@@ -135,8 +135,9 @@ public sealed class AutoWasmReconciler : IReconciler
                 InvalidWasmModuleException => "InvalidModule",
                 _ => "FetchFailed",
             };
-            Log.FetchFailed(_logger, key, reason, e.Message);
-            await SetFailedAsync(resource, reason, e.Message, cancellationToken).ConfigureAwait(false);
+            var failure = e is WasmSourceException { CredentialsProblem: not RegistryCredentialsProblem.None } auth ? CredentialsMessage(resource, model!, auth) : e.Message;
+            Log.FetchFailed(_logger, key, reason, failure);
+            await SetFailedAsync(resource, reason, failure, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Requeue;
         }
 
@@ -219,6 +220,23 @@ public sealed class AutoWasmReconciler : IReconciler
         _resolved[ResolutionKey(resource)] = (module, now);
         _resolvedSources[sourceRequest.SourceKey] = (module, now);
         return module;
+    }
+
+    /// <summary>A registry's refusal in the AutoWasm's own terms: which field (spec.secret) and which secret to fix.</summary>
+    private static string CredentialsMessage(AutoWasmResource resource, AutoWasm model, WasmSourceException error)
+    {
+        var host = model.Spec.Filter.Source.Registry is { } registry ? ImageReference.Parse(registry.Image).Registry : error.Subject;
+        var ns = resource.Metadata.Namespace ?? "default";
+        var secret = $"secret {ns}/{model.Spec.Secret} (spec.secret)";
+        var create = $"kubectl create secret docker-registry NAME -n {ns} --docker-server={host} --docker-username=… --docker-password=…";
+        return error.CredentialsProblem switch
+        {
+            RegistryCredentialsProblem.NoPullSecret =>
+                $"the registry {host} requires authentication and this AutoWasm names no pull secret: create one ({create}) and set spec.secret to its name",
+            RegistryCredentialsProblem.NoEntryForRegistry =>
+                $"the registry {host} requires authentication and {secret} has no entry for {host}; add one (recreate it with {create.Replace("NAME", model.Spec.Secret, StringComparison.Ordinal)})",
+            _ => $"the registry {host} refused the credentials {secret} holds for {host}; update the user name and password in that secret",
+        };
     }
 
     private static string ResolutionKey(AutoWasmResource resource)

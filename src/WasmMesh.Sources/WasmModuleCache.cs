@@ -126,7 +126,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                var hashing = new HashingReadStream(content, subject, expectedSha256, sourceOptions.MaxModuleSize, leaveOpen: true);
+                var hashing = new HashingReadStream(content, subject, expectedSha256, sourceOptions.MaxModuleSize, leaveOpen: true) { LimitRemedy = sourceOptions.MaxModuleSizeRemedy };
                 await using (hashing.ConfigureAwait(false))
                 {
                     var buffered = new BufferedStream(new TeeReadStream(hashing, file), 1 << 16);

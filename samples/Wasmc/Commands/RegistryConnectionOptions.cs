@@ -35,6 +35,11 @@ internal sealed class RegistryConnectionOptions
             throw new UsageException($"--ca-file: '{caFile}' does not exist");
         }
 
+        if (caFile is not null && OciClientOptions.CaFileProblem(caFile) is { } caProblem)
+        {
+            throw new UsageException($"--ca-file: {caProblem}");
+        }
+
         var credentials = await DockerConfigCredentials.LoadAsync(ConfigPath(parse), cancellationToken);
         var services = new ServiceCollection();
         services.AddSingleton<IRegistryCredentialProvider>(credentials);

@@ -34,4 +34,28 @@ public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRe
 
         Assert.Equal(RepoPaths.AddHeaderSha256, saved.Sha256.Hex);
     }
+
+    [Fact]
+    public async Task PushAsync_PlainHttpAgainstTls_SaysTheRegistryServesHttps()
+    {
+        using var test = new TestClient(o => o.PlainHttp = true);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Contains("it probably serves HTTPS — drop --plain-http", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CaFile_NotPem_IsRejectedAtStart()
+    {
+        using var dir = new TempDirectory();
+        var der = dir.Combine("ca.der");
+        File.WriteAllBytes(der, System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(registry.Server.CaFile!).RawData);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new TestClient(o => o.CaFile = der));
+
+        Assert.Contains($"CaFile '{der}' holds no PEM certificate", error.Message, StringComparison.Ordinal);
+        Assert.Null(OciClientOptions.CaFileProblem(registry.Server.CaFile!));
+    }
 }

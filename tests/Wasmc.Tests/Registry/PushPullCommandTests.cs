@@ -141,4 +141,55 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
         Assert.StartsWith("wasmc: digest mismatch", pull.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
+
+    [Fact]
+    public async Task Pull_OutputNamesAWasmFile_WritesThatFile()
+    {
+        var reference = $"{registry.Server.Host}/team/to-file:v1";
+        using var dir = new TempDirectory();
+        var target = dir.Combine("sub", "my.wasm");
+        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddHeader));
+
+        var pull = await WasmcRun.RunAsync("pull", reference, "-o", target);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.True(File.Exists(target), $"{target} is not a file");
+        Assert.Equal(RepoPaths.AddHeaderSha256, Digest.ComputeSha256(await File.ReadAllBytesAsync(target, TestContext.Current.CancellationToken)).Hex);
+        Assert.EndsWith($"Location: {target}\n", pull.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("out.wasm", "out.wasm")]
+    [InlineData("dir", "dir/filter.wasm")]
+    [InlineData("dir/", "dir/filter.wasm")]
+    public void PullLocation_FileOrDirectory(string output, string expected) =>
+        Assert.Equal(expected, global::Wasmc.Commands.RegistryCommands.PullLocation(output).Replace("//", "/", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Push_ModuleWithoutProxyWasmAbi_WarnsAndPushes()
+    {
+        using var dir = new TempDirectory();
+        var plain = dir.Combine("plain.wasm");
+        await File.WriteAllBytesAsync(plain, WasmModuleBuilder.Build(["main"]), TestContext.Current.CancellationToken);
+
+        var push = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/plain:v1", "-f", plain);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Equal($"wasmc: warning: {plain} exports no proxy_abi_version_* function; Envoy will not run it as a filter\n", push.Error);
+        Assert.StartsWith($"Pushed {registry.Server.Host}/team/plain:v1", push.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_CaFileNotPem_ExitsTwoNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        var notPem = dir.Combine("ca.der");
+        await File.WriteAllBytesAsync(notPem, [0x30, 0x82, 0x01, 0x0a], TestContext.Current.CancellationToken);
+
+        var push = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/x:v1", "-f", RepoPaths.Fixture(RepoPaths.AddHeader), "--ca-file", notPem);
+
+        Assert.Equal(2, push.ExitCode);
+        Assert.Contains($"--ca-file: '{notPem}' holds no PEM certificate", push.Error, StringComparison.Ordinal);
+    }
 }
