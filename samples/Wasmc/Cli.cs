@@ -16,6 +16,16 @@ internal static class Cli
             root.Subcommands.Add(command);
         }
 
+        foreach (var command in SignatureCommands.Create(console))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        foreach (var command in ArchiveCommands.Create(console))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 

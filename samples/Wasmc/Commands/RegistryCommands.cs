@@ -76,6 +76,7 @@ internal static class RegistryCommands
         var connection = new RegistryConnectionOptions();
         var command = new Command("pull", "Pull a wasm module from an OCI registry into FILE.wasm or DIR/filter.wasm (any known layout).") { reference, output };
         connection.AddTo(command);
+        MirrorOptions.AddTo(command, connection);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var source = CommandRunner.ParseReference(parse.GetValue(reference)!);
@@ -87,6 +88,10 @@ internal static class RegistryCommands
             await console.Out.WriteLineAsync($"Pulled {source}");
             await console.Out.WriteLineAsync($"Sha256: {saved.Sha256.Hex}");
             await console.Out.WriteLineAsync($"Location: {location}");
+            if (pull.Reference.Registry != source.Registry || pull.Reference.Repository != source.Repository)
+            {
+                await console.Out.WriteLineAsync($"From: {pull.Reference}");
+            }
             return ExitCodes.Success;
         }));
         return command;
@@ -168,6 +173,7 @@ internal static class RegistryCommands
         var connection = new RegistryConnectionOptions();
         var command = new Command("inspect", "Show a module's layout, media types, digests, size and proxy-wasm ABI without storing it.") { reference };
         connection.AddTo(command);
+        MirrorOptions.AddTo(command, connection);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var source = CommandRunner.ParseReference(parse.GetValue(reference)!);
@@ -180,6 +186,11 @@ internal static class RegistryCommands
                 ("Manifest type", info.ManifestMediaType),
                 ("Manifest digest", info.ManifestDigest.ToString()),
             };
+            if (info.Reference.Registry != source.Registry || info.Reference.Repository != source.Repository)
+            {
+                lines.Insert(1, ("Fetched from", info.Reference.ToString()));
+            }
+
             if (info.ImageManifestDigest is { } image)
             {
                 lines.Add(("Image manifest", image.ToString()));

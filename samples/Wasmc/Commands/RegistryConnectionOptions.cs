@@ -16,6 +16,10 @@ internal sealed class RegistryConnectionOptions
 
     public Option<string?> RegistryConfig { get; } = new("--registry-config") { Description = "docker config.json holding credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)" };
 
+    public Option<string?> Mirrors { get; } = new("--mirrors") { Description = "ImageDigestMirrorSet/ImageTagMirrorSet objects (YAML or JSON) to pull through" };
+
+    public Option<string?> HostsDir { get; } = new("--hosts-dir") { Description = "containerd hosts directory (DIR/<host>/hosts.toml) to pull through" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(PlainHttp);
@@ -40,6 +44,7 @@ internal sealed class RegistryConnectionOptions
             throw new UsageException($"--ca-file: {caProblem}");
         }
 
+        var mirrors = await MirrorOptions.LoadAsync(parse.GetValue(Mirrors), parse.GetValue(HostsDir), cancellationToken);
         var credentials = await DockerConfigCredentials.LoadAsync(ConfigPath(parse), cancellationToken);
         var services = new ServiceCollection();
         services.AddSingleton<IRegistryCredentialProvider>(credentials);
@@ -52,6 +57,11 @@ internal sealed class RegistryConnectionOptions
                 o.InsecureRegistries.Add(registry);
             }
         });
+        if (!mirrors.IsEmpty)
+        {
+            services.AddWasmMeshOciMirrors(mirrors);
+        }
+
         var provider = services.BuildServiceProvider();
         try
         {

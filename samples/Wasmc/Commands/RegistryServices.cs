@@ -8,5 +8,8 @@ internal sealed class RegistryServices(ServiceProvider provider, IWasmRegistryCl
 {
     public IWasmRegistryClient Client { get; } = client;
 
+    public T Get<T>()
+        where T : notnull => provider.GetRequiredService<T>();
+
     public ValueTask DisposeAsync() => provider.DisposeAsync();
 }

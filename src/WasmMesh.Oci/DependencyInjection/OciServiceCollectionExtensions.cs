@@ -33,6 +33,9 @@ public static class OciServiceCollectionExtensions
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => OciHttp.CreateHandler(sp.GetRequiredService<IOptions<OciClientOptions>>().Value));
         services.TryAddSingleton<IWasmRegistryClient, WasmRegistryClient>();
+        services.TryAddSingleton<IOciContentClient, OciContentClient>();
+        services.TryAddSingleton<IModuleSignatureClient, ModuleSignatureClient>();
+        services.TryAddSingleton<IOciArchiveClient, OciArchiveClient>();
         return services;
     }
 }

@@ -98,6 +98,39 @@ internal sealed class RegistrySession
         }
     }
 
+    /// <summary>
+    /// Lists the referrers of a manifest (<c>GET /v2/&lt;repo&gt;/referrers/&lt;digest&gt;</c>, OCI 1.1);
+    /// <see langword="null"/> when the registry has no referrers API (404), so the caller uses the tag fallback.
+    /// </summary>
+    public async Task<ManifestContent?> GetReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            b =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, new Uri(b, $"/v2/{Repository}/referrers/{subject}"));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciIndex));
+                return request;
+            },
+            HttpCompletionOption.ResponseHeadersRead,
+            true,
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var what = $"referrers of {subject} in {Reference.Registry}/{Repository}";
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var hashing = new HashingReadStream(stream, what, null, _options.MaxManifestSize);
+        await using (hashing.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await hashing.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new ManifestContent(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, hashing.ComputedDigest ?? Digest.ComputeSha256(buffer.ToArray()));
+        }
+    }
+
     public async Task<Digest> ResolveManifestAsync(string reference, CancellationToken cancellationToken)
     {
         using (var response = await SendAsync(b => ManifestRequest(HttpMethod.Head, b, reference), HttpCompletionOption.ResponseHeadersRead, true, cancellationToken).ConfigureAwait(false))
