@@ -148,7 +148,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         server.CompactHistory();
         gated.Open();
 
-        await Eventually(() => informer.RelistCount == 2 && informer.Get("default", "new") is not null);
+        await Eventually(() => informer.RelistCount >= 2 && informer.Get("default", "new") is not null);
         Assert.Null(informer.Get("default", "goes"));
         await Eventually(() =>
         {
@@ -229,12 +229,12 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
     private static async Task Eventually(Func<bool> condition)
     {
-        for (var i = 0; i < 400 && !condition(); i++)
+        for (var i = 0; i < 1200 && !condition(); i++)
         {
             await Task.Delay(25);
         }
 
-        Assert.True(condition(), "the condition did not become true within 10 s");
+        Assert.True(condition(), "the condition did not become true within 30 s");
     }
 
     /// <summary>Delegates to a real client but can hold new watches until opened.</summary>
