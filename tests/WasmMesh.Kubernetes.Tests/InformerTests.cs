@@ -115,7 +115,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         await secrets.CreateAsync(Widgets.New("default", "stays"), cancellationToken: _ct);
         await secrets.CreateAsync(Widgets.New("default", "goes"), cancellationToken: _ct);
         var gated = new GatedResourceClient<Widget>(secrets);
-        await using var informer = new Informer<Widget>(gated, new InformerOptions { Namespace = "default" });
+        await using var informer = new Informer<Widget>(gated, new InformerOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(10) });
         await informer.StartAsync(_ct);
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
         var events = new List<InformerEvent<Widget>>();
@@ -140,8 +140,13 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
         await Eventually(() => gated.WatchCalls >= 1);
         gated.Close();
-        server.DropWatches();
-        await Eventually(() => gated.Waiting);
+
+        // A watch call counts before the server registers its stream: keep dropping until the informer is back at the gate.
+        await Eventually(() =>
+        {
+            server.DropWatches();
+            return gated.Waiting;
+        });
 
         await secrets.DeleteAsync("default", "goes", cancellationToken: _ct);
         await secrets.CreateAsync(Widgets.New("default", "new"), cancellationToken: _ct);
