@@ -17,4 +17,8 @@ public sealed record AutoWasmSpec
     /// <summary>Selects the pods the filter applies to; without it the filter applies to every pod in the namespace.</summary>
     [JsonPropertyName("selector")]
     public WorkloadSelector? Selector { get; init; }
+
+    /// <summary>Signature verification of the module; without it modules are deployed unsigned.</summary>
+    [JsonPropertyName("verify")]
+    public VerifySpec? Verify { get; init; }
 }

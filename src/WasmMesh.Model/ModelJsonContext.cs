@@ -13,6 +13,7 @@ namespace WasmMesh.Model;
 [JsonSerializable(typeof(AutoWasmStatus))]
 [JsonSerializable(typeof(ObjectMetadata))]
 [JsonSerializable(typeof(LabelMap))]
+[JsonSerializable(typeof(PublicKeyReference))]
 [JsonSerializable(typeof(StatusCondition))]
 [JsonSerializable(typeof(OwnerReference))]
 [JsonSerializable(typeof(JsonElement))]
