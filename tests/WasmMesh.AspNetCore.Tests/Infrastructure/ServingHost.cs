@@ -35,7 +35,7 @@ public sealed class ServingHost : IAsyncDisposable
 
     public IMeterFactory MeterFactory => Services.GetRequiredService<IMeterFactory>();
 
-    public static async Task<ServingHost> StartAsync(string cacheDirectory, IWasmDigestResolver? resolver = null, Action<WasmServingOptions>? configure = null)
+    public static async Task<ServingHost> StartAsync(string cacheDirectory, IWasmDigestResolver? resolver = null, Action<WasmServingOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -49,6 +49,7 @@ public sealed class ServingHost : IAsyncDisposable
             .ConfigureCache(o => o.Directory = cacheDirectory)
             .ConfigureSsrfGuard(o => o.BlockLoopback = false)
             .ConfigureSources(o => o.Timeout = TimeSpan.FromSeconds(10));
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapWasmModules();
         await app.StartAsync();
