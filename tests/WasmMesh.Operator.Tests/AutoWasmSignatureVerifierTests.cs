@@ -132,6 +132,25 @@ public sealed class AutoWasmSignatureVerifierTests
     }
 
     [Fact]
+    public async Task VerifyBlob_SignatureMadeByOpenssl_Verifies()
+    {
+        var openssl = WasmMesh.TestSupport.ExternalBinary.Require("openssl", "openssl");
+        using var dir = new WasmMesh.TestSupport.TempDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(dir.Combine("key.pem"), _pair.PrivateKeyPem, ct);
+        await File.WriteAllBytesAsync(dir.Combine("module.wasm"), ModuleBytes, ct);
+        var sign = await WasmMesh.TestSupport.ProcessRunner.RunAsync(openssl, ["dgst", "-sha256", "-sign", dir.Combine("key.pem"), "-out", dir.Combine("sig.der"), dir.Combine("module.wasm")], cancellationToken: ct);
+        Assert.True(sign.ExitCode == 0, sign.ToString());
+        Secret("team", "keys", ("release.pub", _pair.PublicKeyPem));
+        var der = await File.ReadAllBytesAsync(dir.Combine("sig.der"), ct);
+        _detached.ReadAsync(Arg.Any<Uri>(), Arg.Any<CancellationToken>()).Returns(der);
+
+        var check = await Verifier().VerifyBlobAsync(Object("team", keyField: "release.pub"), ModuleSha, ct);
+
+        Assert.True(check.Verified, check.Message);
+    }
+
+    [Fact]
     public void DecodeSignature_RawDer_IsAccepted()
     {
         var der = new byte[] { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
