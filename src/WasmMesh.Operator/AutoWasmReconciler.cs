@@ -111,6 +111,15 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Done; // not retried: a spec change triggers the next reconcile
         }
 
+        if (model!.Spec.Verify is not null)
+        {
+            // Fail closed: a signature requirement this controller does not check must never deploy an unverified module.
+            const string unsupported = "spec.verify: signature verification is not available in this controller; nothing is fetched or written for this AutoWasm (remove spec.verify to deploy unsigned modules)";
+            Log.Invalid(_logger, key, unsupported);
+            await SetFailedAsync(resource, "VerificationUnavailable", unsupported, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
         WasmModuleResult module;
         try
         {

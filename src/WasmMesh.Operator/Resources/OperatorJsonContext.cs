@@ -8,6 +8,7 @@ namespace WasmMesh.Operator.Resources;
 [JsonSerializable(typeof(EnvoyFilterResource))]
 [JsonSerializable(typeof(WasmMesh.Model.OwnerReference), TypeInfoPropertyName = "ModelOwnerReference")]
 [JsonSerializable(typeof(WasmMesh.Model.StatusCondition))]
+[JsonSerializable(typeof(WasmMesh.Model.PublicKeyReference))]
 [JsonSerializable(typeof(WasmMesh.Istio.EnvoyFilters.EnvoyConfigObjectPatch))]
 [JsonSerializable(typeof(int))]
 public sealed partial class OperatorJsonContext : JsonSerializerContext
