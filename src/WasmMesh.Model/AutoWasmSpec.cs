@@ -18,6 +18,10 @@ public sealed record AutoWasmSpec
     [JsonPropertyName("selector")]
     public WorkloadSelector? Selector { get; init; }
 
+    /// <summary>The kind of Istio resource to write; when unset, wasmer's default (EnvoyFilter unless configured otherwise).</summary>
+    [JsonPropertyName("output")]
+    public IstioOutputKind? Output { get; init; }
+
     /// <summary>Signature verification of the module; without it modules are deployed unsigned.</summary>
     [JsonPropertyName("verify")]
     public VerifySpec? Verify { get; init; }
