@@ -81,7 +81,7 @@ public sealed class VerifySpecTests
 
     private static AutoWasm ObjectAutoWasm(string? sha256, VerificationMode mode) => new()
     {
-        Metadata = new ObjectMetadata { Name = "blob", Namespace = "default" },
+        Metadata = new k8s.Models.V1ObjectMeta { Name = "blob", NamespaceProperty = "default" },
         Spec = new AutoWasmSpec
         {
             Filter = new WasmFilterSpec
