@@ -18,7 +18,7 @@ public sealed class ProtectedServingTests : IAsyncLifetime
     {
         _keyFile = _dir.Combine("token-key");
         await File.WriteAllTextAsync(_keyFile, "first-key-0123456789abcdef0123456789abcdef\n", TestContext.Current.CancellationToken);
-        _host = await ServingHost.StartAsync(_dir.Combine("cache"), configureServices: services => services
+        _host = await ServingHost.StartAsync(_dir.Combine("cache"), services: services => services
             .AddSingleton<IWasmModuleReferences>(_references)
             .AddWasmMeshServingProtection(o =>
             {
