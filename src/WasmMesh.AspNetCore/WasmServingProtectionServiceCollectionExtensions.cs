@@ -10,7 +10,8 @@ public static class WasmServingProtectionServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="WasmServingProtectionOptions"/> (validated at start), the <see cref="ModuleAccessTokens"/> service and
     /// the key file reloader. Protection applies to <c>MapWasmModules</c> when the options turn it on; the host must
-    /// register a <see cref="WasmMesh.Sources.IWasmModuleReferences"/>. Calling it again only adds configuration.
+    /// register a <see cref="WasmMesh.Sources.IWasmModuleReferences"/>. Registers <see cref="WasmMesh.Sources.IWasmModuleAccessTokens"/>,
+    /// which gives writers of module URLs the token to put in them. Calling it again only adds configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults (protection off).</param>
@@ -29,6 +30,7 @@ public static class WasmServingProtectionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ModuleAccessTokens(sp.GetRequiredService<IOptions<WasmServingProtectionOptions>>().Value.PreviousKeyValidity, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ModuleAccessGate>();
+        services.TryAddSingleton<WasmMesh.Sources.IWasmModuleAccessTokens, ModuleUrlTokens>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TokenKeyFileReloader>());
         return services;
     }
