@@ -145,6 +145,61 @@ public sealed class SupplyChainTests(SharedMesh mesh)
             diagnostics: () => wasmer.Log);
     }
 
+    [Fact]
+    public async Task Mirror_TagResolvedAndPulledAtTheMirror_SignatureReadThere_StatusRecordsWhereItCameFrom()
+    {
+        var shared = await mesh.GetAsync();
+        await using var env = await MeshEnvironment.StartAsync(Ct);
+        await using var mirror = await RegistryServer.StartAsync(cancellationToken: Ct);
+        const string ns = "e2e-mirror";
+        await env.CreateNamespaceAsync(ns);
+        var moduleFile = env.Directory.Combine("mirrored.wasm");
+        var module = WasmModuleBuilder.Build(seed: 154);
+        await File.WriteAllBytesAsync(moduleFile, module, Ct);
+        var sha = Digest.ComputeSha256(module).Hex;
+        var mirrored = $"{mirror.Host}/e2e/mirrored:v1";
+        await Wasmc.PushAsync(mirrored, moduleFile);
+        var keyPrefix = env.Directory.Combine("mirror");
+        var keyId = await Wasmc.GenerateKeyAsync(keyPrefix);
+        await Wasmc.SignAsync(mirrored, keyPrefix + ".key");
+        await env.Kubectl.RunAsync("create", "secret", "generic", "cosign", "-n", ns, $"--from-file=cosign.pub={keyPrefix}.pub");
+
+        // The source registry never had the module: only the mirror can answer, and the source is never contacted.
+        // The tag is resolved under the ImageTagMirrorSet; the module and its signature are then read by digest (ImageDigestMirrorSet).
+        var mirrorsFile = env.Directory.Combine("mirrors.yaml");
+        await File.WriteAllTextAsync(mirrorsFile, $"""
+            apiVersion: config.openshift.io/v1
+            kind: ImageTagMirrorSet
+            metadata: {"{"}name: e2e-tags{"}"}
+            spec:
+              imageTagMirrors:
+              - source: {shared.Registry.Host}/e2e
+                mirrors: [{mirror.Host}/e2e]
+                mirrorSourcePolicy: NeverContactSource
+            ---
+            apiVersion: config.openshift.io/v1
+            kind: ImageDigestMirrorSet
+            metadata: {"{"}name: e2e-digests{"}"}
+            spec:
+              imageDigestMirrors:
+              - source: {shared.Registry.Host}/e2e
+                mirrors: [{mirror.Host}/e2e]
+                mirrorSourcePolicy: NeverContactSource
+
+            """, Ct);
+        await using var wasmer = await WasmerProcess.StartAsync("mirrored", env.Kubeconfig, [$"--Wasmer:MirrorsFile={mirrorsFile}"], cancellationToken: Ct);
+
+        await env.Kubectl.ApplyAsync(VerifiedAutoWasmYaml(ns, "mirrored", $"{shared.Registry.Host}/e2e/mirrored:v1", "Enforce"));
+
+        var synced = await env.WaitForSyncedAsync(ns, "mirrored", sha, diagnostics: () => wasmer.Log);
+        Assert.Equal($"{mirror.Host}/e2e/mirrored@{synced.Status!.ManifestDigest}", synced.Status.FetchedFrom);
+        var verified = Condition(synced, "Verified")!;
+        Assert.Equal("True", verified.Status);
+        Assert.Contains(keyId, verified.Message, StringComparison.Ordinal);
+        Assert.Contains($"signature read from mirror {mirror.Host}", verified.Message, StringComparison.Ordinal);
+        Assert.Equal(module, await wasmer.Http.GetByteArrayAsync(new Uri($"/wasm/{sha}", UriKind.Relative), Ct));
+    }
+
     private static async Task<(string Image, byte[] Module, string Sha)> PushAsync(SharedMesh.Running env, string repository, int seed)
     {
         var moduleFile = env.Directory.Combine($"supply-{seed}.wasm");
