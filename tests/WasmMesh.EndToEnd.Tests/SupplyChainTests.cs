@@ -104,6 +104,38 @@ public sealed class SupplyChainTests(SharedMesh mesh)
     }
 
     [Fact]
+    public async Task Enforce_ObjectSource_SignBlobSignatureMadeOutsideWasmMesh_WrongOneRefusedBeforeDownload_RightOneSyncs()
+    {
+        var env = await mesh.GetAsync();
+        const string ns = "e2e-verify-object";
+        await env.CreateNamespaceAsync(ns);
+        var module = WasmModuleBuilder.Build(seed: 155);
+        var sha = Digest.ComputeSha256(module).Hex;
+        var url = env.Objects.Publish("verify/object.wasm", module);
+        // What 'cosign sign-blob --key' writes: base64 of an ASN.1 ECDSA P-256 signature over the blob's SHA-256.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        string Sign(byte[] blob) => Convert.ToBase64String(key.SignData(blob, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+        var signatureUrl = env.Objects.Publish("verify/object.wasm.sig", Encoding.ASCII.GetBytes(Sign([.. module, 0])));
+        var publicKey = env.Directory.Combine("object-cosign.pub");
+        await File.WriteAllTextAsync(publicKey, key.ExportSubjectPublicKeyInfoPem(), Ct);
+        await env.Kubectl.RunAsync("create", "secret", "generic", "cosign", "-n", ns, $"--from-file=cosign.pub={publicKey}");
+
+        await env.Kubectl.ApplyAsync(VerifiedAutoWasmYaml(ns, "blob", "unused", "Enforce").Replace(
+            "registry: {image: \"unused\"}", $"object: {{url: \"{url}\", sha256: \"{sha}\", signatureUrl: \"{signatureUrl}\"}}", StringComparison.Ordinal));
+
+        var refused = await env.WaitForAutoWasmAsync(ns, "blob", r => r.Status?.Phase == AutoWasmPhase.Failed && Condition(r, "Verified")?.Status == "False", "Failed with Verified=False", diagnostics: env.Diagnostics);
+        Assert.Contains("is not a signature of module", refused.Status!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, env.Objects.Requests("verify/object.wasm"));
+        Assert.Null(await env.EnvoyFilters.TryGetAsync(ns, "blob", Ct));
+
+        env.Objects.Publish("verify/object.wasm.sig", Encoding.ASCII.GetBytes(Sign(module)));
+        var synced = await env.WaitForSyncedAsync(ns, "blob", sha, diagnostics: env.Diagnostics);
+        Assert.Equal("True", Condition(synced, "Verified")!.Status);
+        Assert.Contains("sign-blob signature", Condition(synced, "Verified")!.Message, StringComparison.Ordinal);
+        Assert.Equal($"{url.GetLeftPart(UriPartial.Path)}", synced.Status!.FetchedFrom);
+    }
+
+    [Fact]
     public async Task TokenEndpoint_OutputNamesTheTokenUrl_BadTokenAndUnreferencedDigestAre404()
     {
         var shared = await mesh.GetAsync();
