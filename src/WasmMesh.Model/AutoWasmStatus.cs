@@ -45,4 +45,8 @@ public sealed record AutoWasmStatus
     [JsonPropertyName("lastSyncTime")]
     [JsonConverter(typeof(KubernetesJson.KubernetesDateTimeOffsetConverter))]
     public DateTimeOffset? LastSyncTime { get; init; }
+
+    /// <summary>Where the module was actually fetched from: a mirror's reference, or the source itself.</summary>
+    [JsonPropertyName("fetchedFrom")]
+    public string? FetchedFrom { get; init; }
 }
