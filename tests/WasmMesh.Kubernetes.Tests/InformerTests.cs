@@ -120,7 +120,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
         var events = new List<InformerEvent<Widget>>();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
-        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        cts.CancelAfter(TimeSpan.FromSeconds(120));
         var reader = Task.Run(async () =>
         {
             try
@@ -234,12 +234,12 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
     private static async Task Eventually(Func<bool> condition)
     {
-        for (var i = 0; i < 1200 && !condition(); i++)
+        for (var i = 0; i < 2400 && !condition(); i++)
         {
             await Task.Delay(25);
         }
 
-        Assert.True(condition(), "the condition did not become true within 30 s");
+        Assert.True(condition(), "the condition did not become true within 60 s");
     }
 
     /// <summary>Delegates to a real client but can hold new watches until opened.</summary>
