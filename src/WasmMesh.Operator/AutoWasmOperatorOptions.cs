@@ -26,6 +26,12 @@ public sealed class AutoWasmOperatorOptions
     /// <summary>Whether to write Kubernetes Events on phase changes. Default true.</summary>
     public bool EmitEvents { get; set; } = true;
 
+    /// <summary>
+    /// How often a permanent failure (digest mismatch, module too large, invalid module, 401/403/404, invalid pin, missing
+    /// pull secret) is tried again when nothing changed; a spec change retries at once. Default 10 minutes; at least 5 seconds.
+    /// </summary>
+    public TimeSpan PermanentFailureRetryInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Checks the options, returning every problem.</summary>
     /// <returns>The problems; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -34,6 +40,11 @@ public sealed class AutoWasmOperatorOptions
         if (TagResolveInterval < TimeSpan.FromSeconds(5))
         {
             problems.Add($"TagResolveInterval must be at least 5 s, got {TagResolveInterval}");
+        }
+
+        if (PermanentFailureRetryInterval < TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"PermanentFailureRetryInterval must be at least 5 s, got {PermanentFailureRetryInterval}");
         }
 
         if (Workers is < 1 or > 64)

@@ -29,6 +29,9 @@ public sealed class AutoWasmReconciler : IReconciler
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
 
+    /// <summary>The condition type saying whether the last re-check of the source (a registry tag) succeeded.</summary>
+    public const string SourceReachableCondition = "SourceReachable";
+
     private readonly AutoWasmStore _store;
     private readonly IKubernetesResourceClient<AutoWasmResource> _autowasms;
     private readonly IKubernetesResourceClient<EnvoyFilterResource> _envoyFilters;
@@ -40,6 +43,7 @@ public sealed class AutoWasmReconciler : IReconciler
     private readonly AutoWasmOperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
+    private readonly EventNameGenerator _eventNames;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
 
@@ -75,6 +79,7 @@ public sealed class AutoWasmReconciler : IReconciler
         _builder = new EnvoyFilterBuilder(_options.EnvoyFilter);
         _time = time;
         _logger = logger;
+        _eventNames = new EventNameGenerator(time);
     }
 
     /// <inheritdoc />
@@ -117,19 +122,11 @@ public sealed class AutoWasmReconciler : IReconciler
             module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
                 ?? await ResolveAsync(resource, model!, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WasmMeshException or HttpRequestException or IOException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
-            var reason = e switch
-            {
-                PullSecretException => "PullSecretUnavailable",
-                DigestMismatchException => "DigestMismatch",
-                SizeLimitExceededException => "ModuleTooLarge",
-                InvalidWasmModuleException => "InvalidModule",
-                _ => "FetchFailed",
-            };
-            Log.FetchFailed(_logger, key, reason, e.Message);
-            await SetFailedAsync(resource, reason, e.Message, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Requeue;
+            return await FailedAsync(resource, FailureClassifier.Classify(e), cancellationToken).ConfigureAwait(false);
         }
 
         var desired = ResourceMapper.ToResource(_builder.Build(model!, module.Sha256));
@@ -264,6 +261,47 @@ public sealed class AutoWasmReconciler : IReconciler
         }
     }
 
+    /// <summary>
+    /// Reports a failure to make the module available. Transient failures retry with backoff, permanent ones at the slow
+    /// <see cref="AutoWasmOperatorOptions.PermanentFailureRetryInterval"/> (or on a spec change). A failed tag re-check of
+    /// a Synced AutoWasm whose module is still served keeps it Synced with <c>SourceReachable=False</c>: sidecars keep the
+    /// module and EnvoyFilter they have.
+    /// </summary>
+    private async Task<ReconcileResult> FailedAsync(AutoWasmResource resource, ReconcileFailure failure, CancellationToken cancellationToken)
+    {
+        var key = $"{resource.Metadata.Namespace}/{resource.Metadata.Name}";
+        Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
+        var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        var current = resource.Status;
+        if (current is { Phase: AutoWasmPhase.Synced, Sha256: { } sha } && current.ObservedGeneration == resource.Metadata.Generation
+            && Digest.TryParse("sha256:" + sha, out var digest)
+            && await _modules.FindAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            var unreachable = new StatusCondition
+            {
+                Type = SourceReachableCondition,
+                Status = "False",
+                Reason = failure.Reason,
+                Message = failure.Message,
+                ObservedGeneration = resource.Metadata.Generation,
+                LastTransitionTime = Truncate(current.Conditions.FirstOrDefault(c => c.Type == SourceReachableCondition && c.Status == "False")?.LastTransitionTime ?? _time.GetUtcNow()),
+            };
+            var kept = current with
+            {
+                Conditions = new EquatableArray<StatusCondition>([.. current.Conditions.Where(c => c.Type != SourceReachableCondition), unreachable]),
+            };
+            if (await WriteStatusAsync(resource, kept, forceTime: false, cancellationToken).ConfigureAwait(false))
+            {
+                await EmitEventAsync(resource, "Warning", "SourceUnreachable", failure.Message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return retry;
+        }
+
+        await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+        return retry;
+    }
+
     private async Task SetFailedAsync(AutoWasmResource resource, string reason, string message, CancellationToken cancellationToken)
     {
         var previous = resource.Status;
@@ -339,7 +377,7 @@ public sealed class AutoWasmReconciler : IReconciler
             await _events.CreateAsync(
                 new Event
                 {
-                    Metadata = new ObjectMeta { Namespace = ns, Name = $"{name}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}" },
+                    Metadata = new ObjectMeta { Namespace = ns, Name = _eventNames.Next(name) },
                     InvolvedObject = new ObjectReference
                     {
                         ApiVersion = AutoWasm.ApiVersionValue,

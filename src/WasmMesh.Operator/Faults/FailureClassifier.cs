@@ -29,7 +29,8 @@ internal static partial class FailureClassifier
         switch (exception)
         {
             case PullSecretException e:
-                return new("PullSecretUnavailable", Stable(e.Message), IsTransient: false);
+                // Retried with backoff: creating the Secret must fix it without a spec change.
+                return new("PullSecretUnavailable", Stable(e.Message), IsTransient: true);
             case DigestMismatchException e:
                 return new("DigestMismatch", Stable(e.Message), IsTransient: false);
             case SizeLimitExceededException e:

@@ -21,7 +21,7 @@ public sealed class FailureClassifierTests
         { "500", new WasmSourceException(WasmSourceKind.Object, "https://example.com/m.wasm", "the server answered 500", HttpStatusCode.InternalServerError, isTransient: true), "SourceUnavailable", true },
         { "429", new WasmSourceException(WasmSourceKind.Object, "https://example.com/m.wasm", "the server answered 429", HttpStatusCode.TooManyRequests, isTransient: true), "SourceUnavailable", true },
         { "sha256-prefixed pin", new FormatException("'sha256:sha256:abc' is not a digest"), "InvalidSpec", false },
-        { "pull secret", new PullSecretException("default", "creds", "secret default/creds not found"), "PullSecretUnavailable", false },
+        { "pull secret", new PullSecretException("default", "creds", "secret default/creds not found"), "PullSecretUnavailable", true },
         { "refused connection", new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused)), "SourceUnavailable", true },
         { "timeout", new TimeoutException("no answer"), "Timeout", true },
         { "full disk", new IOException("No space left on device : '/var/cache/wasmer/tmp/5b1e.part'", 28), "DiskFull", true },
