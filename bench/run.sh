@@ -103,11 +103,16 @@ ln -s "$SRC/samples/Wasmer/bin/Release/net10.0" "$BIN/wasmer"
 ln -s "$SRC/samples/Wasmc/bin/Release/net10.0" "$BIN/wasmc"
 ln -s "$SRC/bench/WasmMesh.Bench.ApiServer/bin/Release/net10.0" "$BIN/apiserver"
 ln -s "$SRC/bench/WasmMesh.Bench.Driver/bin/Release/net10.0" "$BIN/driver"
+if [[ " ${SECTIONS[*]} " == *" cli "* ]] || [[ " ${SECTIONS[*]} " == *" registry "* ]]; then
+  # wasmc as shipped: the Native AOT single binary (the README's publish command)
+  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 -o "$BIN/wasmc-aot" -nologo -v q) >"$WORK/publish-wasmc-aot.log" 2>&1 \
+    || die "the Native AOT publish of wasmc failed: $(grep -E 'error' "$WORK/publish-wasmc-aot.log" | sort -u | head -5)"
+fi
 if [[ " ${SECTIONS[*]} " == *" cli "* ]] && [ "$QUICK" = 0 ]; then
-  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true \
       -o "$BIN/wasmc-r2r" -nologo -v q) >"$WORK/publish-wasmc-r2r.log" 2>&1 \
     || log "ReadyToRun publish of wasmc failed; that variant is skipped"
-  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 --self-contained true -p:PublishSingleFile=true \
+  (cd "$SRC" && dotnet publish samples/Wasmc -c Release -r linux-x64 --self-contained true -p:PublishAot=false -p:PublishSingleFile=true \
       -p:PublishReadyToRun=true -o "$BIN/wasmc-sf-r2r" -nologo -v q) >"$WORK/publish-wasmc-sf-r2r.log" 2>&1 \
     || log "single-file publish of wasmc failed; that variant is skipped"
   # the floor: an empty console app that prints a version, i.e. the .NET host and runtime start-up alone

@@ -1,12 +1,13 @@
 # Section 3 — CLI start-up: `wasmc --version` versus `skopeo --version`, interleaved, wall time per process.
 #
 # Variants of wasmc (all Release, built by run.sh's build step):
-#   wasmc               the default build: framework-dependent apphost, IL JIT-compiled at start (as shipped)
-#   wasmc-r2r           dotnet publish -r linux-x64 --self-contained false -p:PublishReadyToRun=true
-#   wasmc-sf-r2r        dotnet publish -r linux-x64 --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true
+#   wasmc               as shipped: the Native AOT single binary (dotnet publish samples/Wasmc -c Release -r linux-x64)
+#   wasmc-jit           the default build: framework-dependent apphost, IL JIT-compiled at start
+#   wasmc-r2r           dotnet publish -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true
+#   wasmc-sf-r2r        dotnet publish -r linux-x64 --self-contained -p:PublishAot=false -p:PublishSingleFile=true -p:PublishReadyToRun=true
 #   wasmc-r2r-nopgo     wasmc-r2r with DOTNET_TieredPGO=0 (no instrumented tier at start)
 #   dotnet-floor        an empty console app printing a version: the .NET host + runtime start-up alone
-# Full mode only for the variants (--quick measures wasmc and skopeo).
+# Full mode only for the ReadyToRun variants and the floor (--quick measures skopeo, wasmc and wasmc-jit).
 # A variant is skipped (with a note) when it could not be published on this machine.
 
 section_cli() {
@@ -16,9 +17,10 @@ section_cli() {
   mkdir -p "$dir"
   declare -A CMD=(
     [skopeo]="skopeo --version"
-    [wasmc]="$BIN/wasmc/wasmc --version"
+    [wasmc]="$BIN/wasmc-aot/wasmc --version"
+    [wasmc-jit]="$BIN/wasmc/wasmc --version"
   )
-  local subjects=(skopeo wasmc)
+  local subjects=(skopeo wasmc wasmc-jit)
   if [ -x "$BIN/wasmc-r2r/wasmc" ]; then
     CMD[wasmc-r2r]="$BIN/wasmc-r2r/wasmc --version"
     CMD[wasmc-r2r-nopgo]="env DOTNET_TieredPGO=0 $BIN/wasmc-r2r/wasmc --version"

@@ -3,14 +3,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Microsoft.Win32.SafeHandles;
 using WasmMesh.Sources;
 
 namespace WasmMesh.AspNetCore;
 
-/// <summary>Answers <c>GET</c>/<c>HEAD /wasm/{sha256}</c> from the verified cache.</summary>
+/// <summary>
+/// Answers <c>GET</c>/<c>HEAD /wasm/{sha256}</c> — full bodies, ranges and headers alike — only from verified bytes:
+/// the module's verified bytes in memory, or its cache file after its identity was compared with the one it was
+/// verified with. A changed file is hashed again before anything is answered for it.
+/// </summary>
 internal sealed class WasmModuleEndpoint(
     IWasmModuleProvider provider,
-    IWasmModuleCache cache,
     ModuleMemoryCache memory,
     IOptions<WasmServingOptions> options,
     ServingMetrics metrics,
@@ -26,17 +30,18 @@ internal sealed class WasmModuleEndpoint(
     /// <summary>The largest piece of a body written at once (and so the largest buffer a response takes).</summary>
     private const int ChunkSize = 1 << 20;
 
+    /// <summary>How often a module whose file changed under it is looked up again (and so re-verified) in one request.</summary>
+    private const int MaxAttempts = 3;
+
     public async Task HandleAsync(HttpContext context)
     {
-        var hex = context.Request.RouteValues[RouteParameter] as string;
-        if (!IsLowercaseSha256Hex(hex))
+        if (!Digest.TryFromSha256Hex(context.Request.RouteValues[RouteParameter] as string, out var digest))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "a module is named by the sha256 of its bytes: 64 lowercase hex digits, e.g. /wasm/750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f").ConfigureAwait(false);
             return;
         }
 
-        var digest = Digest.FromSha256Hex(hex);
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
             var module = await FindAsync(context, digest).ConfigureAwait(false);
             if (module is null)
@@ -44,19 +49,34 @@ internal sealed class WasmModuleEndpoint(
                 return;
             }
 
+            var content = memory.TryGet(module);
+            var handle = content is null ? provider.TryOpen(module) : null;
+            if (content is null && handle is null)
+            {
+                // The file is not the one that was verified: it is hashed again (and deleted when corrupt) by the next lookup.
+                memory.Remove(digest);
+                if (attempt < MaxAttempts)
+                {
+                    continue;
+                }
+
+                await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"module {digest.Hex} keeps changing on disk; try again").ConfigureAwait(false);
+                return;
+            }
+
             try
             {
-                await WriteModuleAsync(context, module).ConfigureAwait(false);
+                await WriteModuleAsync(context, module, content, handle).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is (IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException) or UnauthorizedAccessException
                                        && !context.RequestAborted.IsCancellationRequested)
             {
-                // The file vanished or could not be read: doubt it, so it is re-verified (and refetched) before it is served again.
-                cache.MarkUnverified(digest);
-                memory.Remove(digest.Hex);
+                // The file could not be read: doubt it, so it is re-verified (and refetched) before it is served again.
+                provider.MarkUnverified(digest);
+                memory.Remove(digest);
                 Log.ReadFailed(logger, digest.Hex, ex.Message);
-                if (context.Response.HasStarted || attempt > 0)
+                if (context.Response.HasStarted || attempt >= MaxAttempts)
                 {
                     context.Abort();
                     return;
@@ -64,25 +84,11 @@ internal sealed class WasmModuleEndpoint(
 
                 context.Response.Clear();
             }
-        }
-    }
-
-    private static bool IsLowercaseSha256Hex([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value)
-    {
-        if (value is not { Length: 64 })
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            finally
             {
-                return false;
+                handle?.Dispose();
             }
         }
-
-        return true;
     }
 
     private static bool IfNoneMatchMatches(StringValues ifNoneMatch, string etag)
@@ -109,16 +115,14 @@ internal sealed class WasmModuleEndpoint(
         return false;
     }
 
-    private async ValueTask<CachedWasmModule?> FindAsync(HttpContext context, Digest digest)
+    private async ValueTask<WasmModuleResult?> FindAsync(HttpContext context, Digest digest)
     {
         try
         {
-            var module = options.Value.FillOnDemand
-                ? await provider.FindAsync(digest, context.RequestAborted).ConfigureAwait(false)
-                : await cache.TryGetAsync(digest, context.RequestAborted).ConfigureAwait(false);
+            var module = await provider.FindAsync(digest, options.Value.FillOnDemand, context.RequestAborted).ConfigureAwait(false);
             if (module is null)
             {
-                memory.Remove(digest.Hex);
+                memory.Remove(digest);
                 await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"no module with sha256 {digest.Hex} is known here").ConfigureAwait(false);
             }
 
@@ -144,7 +148,7 @@ internal sealed class WasmModuleEndpoint(
         }
     }
 
-    private async Task WriteModuleAsync(HttpContext context, CachedWasmModule module)
+    private async Task WriteModuleAsync(HttpContext context, WasmModuleResult module, byte[]? content, SafeFileHandle? handle)
     {
         var request = context.Request;
         var response = context.Response;
@@ -165,9 +169,24 @@ internal sealed class WasmModuleEndpoint(
 
         if (requestHeaders.Range.Count > 0 && HttpMethods.IsGet(request.Method))
         {
-            // Range and If-Range: the framework's file result implements RFC 9110 range processing.
-            var result = Results.File(module.Path, WasmServingOptions.WasmContentType, fileDownloadName: null, lastModified: null, entityTag: new EntityTagHeaderValue(etag), enableRangeProcessing: true);
-            await result.ExecuteAsync(context).ConfigureAwait(false);
+            // Range and If-Range: the framework's results implement RFC 9110 range processing, over the same verified bytes.
+            var tag = new EntityTagHeaderValue(etag);
+            IResult result;
+            if (content is not null)
+            {
+                result = Results.Bytes(content, WasmServingOptions.WasmContentType, fileDownloadName: null, enableRangeProcessing: true, lastModified: null, entityTag: tag);
+                await result.ExecuteAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                var stream = new FileStream(handle!, FileAccess.Read, bufferSize: 0);
+                await using (stream.ConfigureAwait(false))
+                {
+                    result = Results.Stream(stream, WasmServingOptions.WasmContentType, fileDownloadName: null, lastModified: null, entityTag: tag, enableRangeProcessing: true);
+                    await result.ExecuteAsync(context).ConfigureAwait(false);
+                }
+            }
+
             metrics.Served(response.StatusCode, response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent ? response.ContentLength ?? 0 : 0);
             return;
         }
@@ -181,29 +200,18 @@ internal sealed class WasmModuleEndpoint(
             return;
         }
 
-        await WriteBodyAsync(response, module, memory.TryGet(module), context.RequestAborted).ConfigureAwait(false);
-
-        metrics.Served(StatusCodes.Status200OK, module.Size);
-    }
-
-    /// <summary>
-    /// Writes the body straight into the response pipe in large chunks: one copy from memory (or one read from the
-    /// file) per chunk, no intermediate buffer, and few large segments for the socket instead of many 4 KiB ones.
-    /// </summary>
-    private static async Task WriteBodyAsync(HttpResponse response, CachedWasmModule module, byte[]? content, CancellationToken cancellationToken)
-    {
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         if (content is not null)
         {
-            // Start first: before the response starts the body writer hands out temporary memory that is copied again.
-            await response.StartAsync(cancellationToken).ConfigureAwait(false);
-            await WriteFromMemoryAsync(response.BodyWriter, content, cancellationToken).ConfigureAwait(false);
-            return;
+            // Started first: before the response starts the body writer hands out temporary memory that is copied again.
+            await WriteFromMemoryAsync(response.BodyWriter, content, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteFromFileAsync(response.BodyWriter, handle!, module, context.RequestAborted).ConfigureAwait(false);
         }
 
-        // Open the file before anything is sent, so that a vanished file can still be answered properly.
-        using var handle = File.OpenHandle(module.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan);
-        await response.StartAsync(cancellationToken).ConfigureAwait(false);
-        await WriteFromFileAsync(response.BodyWriter, handle, module, cancellationToken).ConfigureAwait(false);
+        metrics.Served(StatusCodes.Status200OK, module.Size);
     }
 
     private static async Task WriteFromMemoryAsync(System.IO.Pipelines.PipeWriter writer, byte[] content, CancellationToken cancellationToken)
@@ -224,7 +232,7 @@ internal sealed class WasmModuleEndpoint(
         }
     }
 
-    private static async Task WriteFromFileAsync(System.IO.Pipelines.PipeWriter writer, Microsoft.Win32.SafeHandles.SafeFileHandle handle, CachedWasmModule module, CancellationToken cancellationToken)
+    private static async Task WriteFromFileAsync(System.IO.Pipelines.PipeWriter writer, SafeFileHandle handle, WasmModuleResult module, CancellationToken cancellationToken)
     {
         for (long offset = 0; offset < module.Size;)
         {

@@ -88,6 +88,13 @@ public readonly record struct Digest : ISpanFormattable
         return TryCreate(Sha256Algorithm, hex, out var digest, out var error) ? digest : throw new FormatException(error);
     }
 
+    /// <summary>Creates a SHA-256 digest from bare hex (no <c>sha256:</c> prefix), without throwing.</summary>
+    /// <param name="hex">The text to check: 64 lowercase hex digits.</param>
+    /// <param name="digest">The digest, when valid.</param>
+    /// <returns>Whether the text is 64 lowercase hex digits.</returns>
+    public static bool TryFromSha256Hex([NotNullWhen(true)] string? hex, out Digest digest)
+        => TryCreate(Sha256Algorithm, hex ?? string.Empty, out digest, out _);
+
     /// <summary>Parses a SHA-256 digest given either as bare hex or as <c>sha256:hex</c>.</summary>
     /// <param name="value">The text to parse.</param>
     /// <param name="digest">The digest, when valid.</param>

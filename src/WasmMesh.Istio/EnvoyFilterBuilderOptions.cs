@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace WasmMesh.Istio;
 
@@ -65,10 +66,12 @@ public sealed class EnvoyFilterBuilderOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        var context = new ValidationContext(this);
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, context, results, validateAllProperties: true);
-        problems.AddRange(results.Select(r => r.ErrorMessage ?? "invalid value"));
+        var result = EnvoyFilterBuilderOptionsValidator.Instance.Validate(name: null, this);
+        if (result.Failed && result.Failures is not null)
+        {
+            problems.AddRange(result.Failures.Select(Plain));
+        }
+
         if (FetchTimeout < TimeSpan.FromSeconds(1) || FetchTimeout.TotalSeconds >= uint.MaxValue)
         {
             problems.Add($"FetchTimeout must be between 1 s and 2^32 s, got {FetchTimeout}");
@@ -89,4 +92,30 @@ public sealed class EnvoyFilterBuilderOptions
 
         return problems;
     }
+
+    /// <summary>
+    /// "ServicePort: The field EnvoyFilterBuilderOptions.ServicePort must be …" (the options framework's form) reads as
+    /// "The field ServicePort must be …", the data-annotation message itself.
+    /// </summary>
+    private static string Plain(string failure)
+    {
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        if (colon > 0 && !failure.AsSpan(0, colon).Contains(' '))
+        {
+            failure = failure[(colon + 2)..];
+        }
+
+        return failure.Replace(nameof(EnvoyFilterBuilderOptions) + ".", string.Empty, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// Checks the data-annotation rules of <see cref="EnvoyFilterBuilderOptions"/> with source-generated code (no reflection,
+/// so the rules hold in trimmed and Native AOT builds too).
+/// </summary>
+[OptionsValidator]
+internal sealed partial class EnvoyFilterBuilderOptionsValidator : IValidateOptions<EnvoyFilterBuilderOptions>
+{
+    /// <summary>The shared stateless instance.</summary>
+    public static readonly EnvoyFilterBuilderOptionsValidator Instance = new();
 }

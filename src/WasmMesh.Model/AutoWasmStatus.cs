@@ -22,13 +22,15 @@ public sealed record AutoWasmStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public EquatableArray<StatusCondition> Conditions { get; init; }
 
-    /// <summary>The lowercase sha256 hex of the module bytes, which Envoy verifies.</summary>
+    /// <summary>The sha256 of the module bytes, which Envoy verifies; written as bare lowercase hex.</summary>
     [JsonPropertyName("sha256")]
-    public string? Sha256 { get; init; }
+    [JsonConverter(typeof(Sha256HexDigestJsonConverter))]
+    public Digest? Sha256 { get; init; }
 
     /// <summary>The manifest digest the image reference resolved to (registry sources only).</summary>
     [JsonPropertyName("manifestDigest")]
-    public string? ManifestDigest { get; init; }
+    [JsonConverter(typeof(DigestJsonConverter))]
+    public Digest? ManifestDigest { get; init; }
 
     /// <summary>The name of the EnvoyFilter written for this AutoWasm.</summary>
     [JsonPropertyName("envoyFilter")]

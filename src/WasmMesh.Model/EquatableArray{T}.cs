@@ -12,7 +12,7 @@ namespace WasmMesh.Model;
 /// <typeparam name="T">The element type.</typeparam>
 [JsonConverter(typeof(EquatableArrayJsonConverterFactory))]
 [System.Runtime.CompilerServices.CollectionBuilder(typeof(EquatableArray), nameof(EquatableArray.Create))]
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>, IEquatableArrayJsonConverterSource
 {
     private readonly ImmutableArray<T> _items;
 
@@ -79,6 +79,9 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    JsonConverter IEquatableArrayJsonConverterSource.CreateJsonConverter() => new EquatableArrayJsonConverter<T>();
 
     /// <inheritdoc />
     public override string ToString() => "[" + string.Join(", ", Items) + "]";

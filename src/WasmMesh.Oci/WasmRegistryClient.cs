@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
     /// <summary>The annotation that marks the compat image format.</summary>
     public const string VariantAnnotation = "module.wasm.image/variant";
 
-    private const string TitleAnnotation = "org.opencontainers.image.title";
+    private const string TitleAnnotation = LayoutDetector.TitleAnnotation;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly OciClientOptions _options;
@@ -57,6 +58,18 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
             throw new SizeLimitExceededException(_options.MaxBlobSize, Path.GetFileName(wasmFilePath), wasmSize);
         }
 
+        if (options.Format == WasmPushFormat.Image && reference.Digest is null)
+        {
+            try
+            {
+                return await PushImageStreamingAsync(reference, wasmFilePath, wasmSize, options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.StatusCode is HttpStatusCode.LengthRequired)
+            {
+                // A registry (or a proxy in front of it) that refuses a body of unknown length: build the layer first.
+            }
+        }
+
         Digest wasmSha256;
         var hashStream = OpenFile(wasmFilePath);
         await using (hashStream.ConfigureAwait(false))
@@ -72,7 +85,7 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
             if (options.Format == WasmPushFormat.Image)
             {
                 layerFile = Path.Combine(Path.GetTempPath(), $"wasmmesh-layer-{Guid.NewGuid():N}.tar.gz");
-                (Digest Digest, long Size, Digest DiffId) layer;
+                ImageLayer layer;
                 var output = new FileStream(layerFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
                 await using (output.ConfigureAwait(false))
                 {
@@ -170,6 +183,67 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
         }
     }
 
+    /// <summary>
+    /// Pushes the image layout with the layer compressed while it is uploaded (one streamed PATCH), so that gzip and the
+    /// transfer overlap and nothing is written to disk; the config (which names the layer's diff ID) and the manifest
+    /// follow. Used whenever the manifest digest need not be known before the upload.
+    /// </summary>
+    private async Task<WasmPushResult> PushImageStreamingAsync(ImageReference reference, string wasmFilePath, long wasmSize, WasmPushOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var session = await OpenSessionAsync(reference, options.Credentials, push: true, cancellationToken).ConfigureAwait(false);
+        var description = $"push {reference}";
+        long done = 0;
+        long total = wasmSize;
+        void Report(long n)
+        {
+            done += n;
+            progress?.Report(new TransferProgress(description, done, total));
+        }
+
+        ImageLayer layer = default;
+        await session.UploadProducedBlobAsync(
+            async (body, token) =>
+            {
+                done = 0;
+                layer = await ImageLayerWriter.WriteAsync(wasmFilePath, body, progress is null ? null : Report, token).ConfigureAwait(false);
+                return (layer.Digest, layer.Size);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (layer.WasmSize != wasmSize)
+        {
+            throw new IOException($"{wasmFilePath} changed while it was pushed ({wasmSize} bytes before, {layer.WasmSize} read)");
+        }
+
+        var config = JsonSerializer.SerializeToUtf8Bytes(
+            new ImageConfig { Architecture = options.ImageArchitecture, OS = options.ImageOS, RootFs = new RootFs { DiffIds = [layer.DiffId] } },
+            OciJson.Writer.ImageConfig);
+        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.ComputeSha256(config), Size = config.Length };
+        var layerDescriptor = new Descriptor { MediaType = MediaTypes.OciLayerTarGzip, Digest = layer.Digest, Size = layer.Size };
+        total += config.Length;
+        await session.UploadBlobAsync(configDescriptor.Digest, configDescriptor.Size, () => new MemoryStream(config, writable: false), progress is null ? null : Report, cancellationToken).ConfigureAwait(false);
+        var manifest = new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = configDescriptor,
+            Layers = [layerDescriptor],
+            Annotations = SortedAnnotations(options.Annotations, (VariantAnnotation, "compat")),
+        };
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, OciJson.Writer.ImageManifest);
+        var pushed = await session.PutManifestAsync(reference.Tag ?? Digest.ComputeSha256(manifestBytes).ToString(), manifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        Log.Pushed(_logger, reference.ToString(), pushed);
+        OciMetrics.Pushes.Add(1, new KeyValuePair<string, object?>("format", options.Format.ToString()));
+        return new WasmPushResult
+        {
+            Reference = reference.WithDigest(pushed),
+            ManifestDigest = pushed,
+            ManifestMediaType = MediaTypes.OciManifest,
+            Format = options.Format,
+            WasmSha256 = layer.WasmSha256,
+            WasmSize = wasmSize,
+            Manifest = manifest,
+        };
+    }
+
     public async Task<WasmInspectResult> InspectAsync(ImageReference reference, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
     {
         var pull = await PullAsync(reference, credentials, cancellationToken).ConfigureAwait(false);
@@ -247,12 +321,33 @@ internal sealed class WasmRegistryClient : IWasmRegistryClient
         }
 
         var manifest = Deserialize(content.Bytes, OciJsonContext.Default.ImageManifest, subject);
-        var match = LayoutDetector.Detect(manifest, mediaType, subject);
-        Log.Pulling(_logger, subject, top.Digest, match.Layout);
-        OciMetrics.Pulls.Add(1, new KeyValuePair<string, object?>("layout", match.Layout.ToString()));
-        var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
-        var stream = await WasmContentStream.OpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
-        return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);
+        var found = new Dictionary<int, List<string>>();
+        foreach (var match in LayoutDetector.Candidates(manifest, mediaType, subject))
+        {
+            var blob = await session.OpenBlobAsync(match.Layer, _options.MaxBlobSize, cancellationToken).ConfigureAwait(false);
+            var (stream, held) = await WasmContentStream.TryOpenAsync(blob, match, _options.MaxBlobSize, $"{subject} layer {match.Layer.Digest}", cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                var index = manifest.Layers.ToList().IndexOf(match.Layer);
+                if (!found.TryGetValue(index, out var notes))
+                {
+                    found[index] = notes = [];
+                }
+
+                notes.Add(held!);
+                continue;
+            }
+
+            Log.Pulling(_logger, subject, top.Digest, match.Layout);
+            OciMetrics.Pulls.Add(1, new KeyValuePair<string, object?>("layout", match.Layout.ToString()));
+            return new WasmPullResult(reference, top.Digest, topType, imageDigest, manifest, match, stream);
+        }
+
+        var layers = manifest.Layers.Select((layer, i) =>
+            $"layer {i + 1} ({LayoutDetector.Describe(layer)}) holds {(found.TryGetValue(i, out var notes) ? string.Join(" / ", notes) : "nothing read: not a tar layer or a titled file")}");
+        throw new UnsupportedWasmLayoutException(
+            subject,
+            $"no layer holds a module: {string.Join("; ", layers)}. Expected a tar layer holding {LayoutDetector.PluginFileName}, a file titled *.wasm (org.opencontainers.image.title), or a raw wasm layer");
     }
 
     private static string MediaTypeOf(ManifestContent content, string subject)

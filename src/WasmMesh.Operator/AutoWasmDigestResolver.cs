@@ -36,7 +36,7 @@ public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
             return null;
         }
 
-        Digest? manifest = resource!.Status?.ManifestDigest is { } text && Digest.TryParse(text, out var parsed) ? parsed : null;
+        var manifest = resource!.Status?.ManifestDigest;
         try
         {
             return await _requests.CreateAsync(model, sha256, manifest, cancellationToken).ConfigureAwait(false);

@@ -147,8 +147,8 @@ public sealed class AutoWasmReconciler : IReconciler
             Phase = AutoWasmPhase.Synced,
             Message = $"module sha256:{module.Sha256.Hex[..12]}… ({module.Size.ToString(CultureInfo.InvariantCulture)} bytes) is served and EnvoyFilter {desired.Metadata.Name} is written",
             ObservedGeneration = resource.Metadata.Generation,
-            Sha256 = module.Sha256.Hex,
-            ManifestDigest = module.ManifestDigest?.ToString(),
+            Sha256 = module.Sha256,
+            ManifestDigest = module.ManifestDigest,
             EnvoyFilter = desired.Metadata.Name,
             Conditions = [Condition(resource, "True", "Synced", "the module is cached and the EnvoyFilter is up to date")],
         };
@@ -159,10 +159,10 @@ public sealed class AutoWasmReconciler : IReconciler
             Log.Synced(_logger, key, module.Sha256.Hex, action);
         }
 
-        if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256.Hex)
+        if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
         {
             await EmitEventAsync(resource, "Normal", "Synced", $"module sha256:{module.Sha256.Hex} is served; EnvoyFilter {desired.Metadata.Name} {action}", cancellationToken).ConfigureAwait(false);
-            if (previousSha != module.Sha256.Hex)
+            if (previousSha != module.Sha256)
             {
                 await ApplyRetentionAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -180,7 +180,7 @@ public sealed class AutoWasmReconciler : IReconciler
     {
         var key = ResolutionKey(resource);
         if (!_resolved.TryGetValue(key, out var last) || _time.GetUtcNow() - last.At >= _options.TagResolveInterval
-            || resource.Status?.Sha256 != last.Module.Sha256.Hex)
+            || resource.Status?.Sha256 != last.Module.Sha256)
         {
             return null;
         }

@@ -40,7 +40,7 @@ public sealed class AutoWasmStore : IAsyncDisposable
         var set = new HashSet<Digest>();
         foreach (var resource in Informer.List())
         {
-            if (resource.Status?.Sha256 is { } hex && Digest.TryParseSha256(hex, out var digest, out _))
+            if (resource.Status?.Sha256 is { } digest)
             {
                 set.Add(digest);
             }
@@ -56,7 +56,7 @@ public sealed class AutoWasmStore : IAsyncDisposable
     {
         foreach (var resource in Informer.List())
         {
-            if (resource.Status?.Sha256 == sha256.Hex && resource.Spec is not null)
+            if (resource.Status?.Sha256 == sha256 && resource.Spec is not null)
             {
                 return resource;
             }

@@ -33,7 +33,7 @@ public sealed class WasmSourceRequestFactory
         var source = resource.Spec.Filter.Source;
         if (source.Object is { } obj)
         {
-            Digest? objectPin = obj.Sha256 is { } text ? Digest.FromSha256Hex(text) : null;
+            Digest? objectPin = Digest.TryParseSha256(obj.Sha256, out var parsed, out _) ? parsed : null;
             return WasmSourceRequest.ForObject(new Uri(obj.Url, UriKind.Absolute), pin ?? objectPin);
         }
 

@@ -10,9 +10,15 @@ internal interface IRegistryModuleSource
     Task<RegistryModule> PullAsync(ImageReference image, ReadOnlyMemory<byte> pullSecret, CancellationToken cancellationToken);
 }
 
-/// <summary>A pulled module: its manifest digest, the layout it was stored in, and the raw wasm bytes.</summary>
-internal sealed class RegistryModule(Digest manifestDigest, string layout, Stream content, IAsyncDisposable owner) : IAsyncDisposable
+/// <summary>
+/// A pulled module: its manifest digest, the layout it was stored in, and the raw wasm bytes; when the source verifies
+/// the bytes itself, <see cref="VerifiedSha256"/> names their sha256 once the end of <see cref="Content"/> was read,
+/// so that they are not hashed a second time.
+/// </summary>
+internal sealed class RegistryModule(Digest manifestDigest, string layout, Stream content, IAsyncDisposable owner, Func<Digest?>? verifiedSha256 = null) : IAsyncDisposable
 {
+    public Func<Digest?>? VerifiedSha256 { get; } = verifiedSha256;
+
     public Digest ManifestDigest { get; } = manifestDigest;
 
     public string Layout { get; } = layout;

@@ -22,7 +22,7 @@ public interface IWasmModuleCache : IWasmCacheRetention
     /// <param name="sha256">The sha256 of the module.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The module, or <see langword="null"/> when it is absent or was corrupt (and has been deleted).</returns>
-    ValueTask<CachedWasmModule?> TryGetAsync(Digest sha256, CancellationToken cancellationToken = default);
+    ValueTask<WasmModuleResult?> TryGetAsync(Digest sha256, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Streams a module into the cache: hashed, size-limited and inspected while it is written to a temporary
@@ -36,7 +36,7 @@ public interface IWasmModuleCache : IWasmCacheRetention
     /// <exception cref="DigestMismatchException">The bytes did not match <paramref name="expectedSha256"/>.</exception>
     /// <exception cref="SizeLimitExceededException">The bytes exceed <see cref="WasmSourceOptions.MaxModuleSize"/>.</exception>
     /// <exception cref="InvalidWasmModuleException">The bytes are not a module, or not a proxy-wasm module when that is required.</exception>
-    Task<CachedWasmModule> StoreAsync(Stream content, string subject, Digest? expectedSha256 = null, CancellationToken cancellationToken = default);
+    Task<WasmModuleResult> StoreAsync(Stream content, string subject, Digest? expectedSha256 = null, CancellationToken cancellationToken = default);
 
     /// <summary>Re-hashes a cached module now; deletes it when it is corrupt.</summary>
     /// <param name="sha256">The sha256 of the module.</param>

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Verified {Count} cached modules at startup ({Corrupt} corrupt, deleted)")]
     public static partial void StartupVerification(ILogger logger, int count, int corrupt);
+
+    [LoggerMessage(11, LogLevel.Debug, "Scrubbed {Count} cached modules ({Corrupt} corrupt, deleted)")]
+    public static partial void Scrubbed(ILogger logger, int count, int corrupt);
 }

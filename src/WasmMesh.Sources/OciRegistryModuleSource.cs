@@ -33,7 +33,7 @@ internal sealed class OciRegistryModuleSource(IWasmRegistryClient client) : IReg
             throw translated;
         }
 
-        return new RegistryModule(pull.ManifestDigest, pull.Layout.ToString(), new TranslatingStream(pull.Content, image), pull);
+        return new RegistryModule(pull.ManifestDigest, pull.Layout.ToString(), new TranslatingStream(pull.Content, image), pull, () => pull.WasmSha256);
     }
 
     /// <summary>The credentials a pull secret holds for the image's registry; <see langword="null"/> for anonymous (or the registered provider).</summary>

@@ -1,8 +1,16 @@
 namespace WasmMesh.Sources;
 
-/// <summary>A read-only stream that writes everything read from its source to a second stream.</summary>
-internal sealed class TeeReadStream(Stream source, Stream copy) : Stream
+/// <summary>
+/// A read-only stream that writes everything read from its source to a second stream, counting the bytes and
+/// throwing <see cref="SizeLimitExceededException"/> past a limit.
+/// </summary>
+internal sealed class TeeReadStream(Stream source, Stream copy, long maxLength, string subject) : Stream
 {
+    private long _read;
+
+    /// <summary>Bytes read (and copied) so far.</summary>
+    public long BytesRead => _read;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -22,7 +30,12 @@ internal sealed class TeeReadStream(Stream source, Stream copy) : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = source.Read(buffer);
-        copy.Write(buffer[..n]);
+        Account(n);
+        if (n > 0)
+        {
+            copy.Write(buffer[..n]);
+        }
+
         return n;
     }
 
@@ -32,12 +45,29 @@ internal sealed class TeeReadStream(Stream source, Stream copy) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Account(n);
         if (n > 0)
         {
             await copy.WriteAsync(buffer[..n], cancellationToken).ConfigureAwait(false);
         }
 
         return n;
+    }
+
+    /// <summary>Reads (and copies) the rest of the source.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            while (await ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public override void Flush()
@@ -49,4 +79,13 @@ internal sealed class TeeReadStream(Stream source, Stream copy) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private void Account(int n)
+    {
+        _read += n;
+        if (_read > maxLength)
+        {
+            throw new SizeLimitExceededException(maxLength, subject);
+        }
+    }
 }

@@ -24,4 +24,14 @@ public sealed class WasmCacheOptions
     /// <see langword="false"/>: each file is hashed on its first use after start instead.
     /// </summary>
     public bool VerifyOnStartup { get; set; }
+
+    /// <summary>The default <see cref="ScrubInterval"/>: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultScrubInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often every cached file is hashed again in the background; a corrupt one is deleted (and counted and logged).
+    /// This finds changes that keep a file's identity (size, times, inode), which every use already compares.
+    /// Default 5 minutes; <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> turns the scrub off.
+    /// </summary>
+    public TimeSpan ScrubInterval { get; set; } = DefaultScrubInterval;
 }

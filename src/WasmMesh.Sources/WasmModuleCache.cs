@@ -1,19 +1,24 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace WasmMesh.Sources;
 
-/// <summary>The content-addressed module cache on disk.</summary>
+/// <summary>
+/// The content-addressed module cache on disk. A module is verified once — while it is stored, or by one hash of its
+/// file on first use after start — and the identity of its file (inode, size, times) is recorded then; before every
+/// use the file's identity is compared (a stat, no read), and a changed file is hashed again before it is served.
+/// A background scrub re-hashes every file on an interval, for changes that keep the identity.
+/// </summary>
 internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
 {
     private const string TempPrefix = ".tmp-";
     private const int StripeCount = 64;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ManifestRecord> _manifests = new(StringComparer.Ordinal);
-    private readonly SingleFlight<string, CachedWasmModule?> _verifications = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Digest, Entry> _entries = new();
+    private readonly SingleFlight<Digest, WasmModuleResult?> _verifications = new();
     private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly SemaphoreSlim _evictionGate = new(1, 1);
     private readonly WasmCacheOptions _options;
@@ -22,8 +27,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
     private readonly ILogger _logger;
     private readonly SourcesMetrics _metrics;
     private readonly string _modulesDirectory;
-    private readonly string _manifestsDirectory;
-    private HashSet<string>? _inUse;
+    private HashSet<Digest>? _inUse;
     private long _totalBytes;
 
     public WasmModuleCache(IOptions<WasmCacheOptions> options, IOptions<WasmSourceOptions> sourceOptions, SourcesMetrics metrics, ILogger<WasmModuleCache> logger, TimeProvider? timeProvider = null)
@@ -35,9 +39,8 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         var root = Path.GetFullPath(_options.Directory);
         _modulesDirectory = Path.Combine(root, Digest.Sha256Algorithm);
-        _manifestsDirectory = Path.Combine(root, "manifests", Digest.Sha256Algorithm);
         Directory.CreateDirectory(_modulesDirectory);
-        Directory.CreateDirectory(_manifestsDirectory);
+        Manifests = new ManifestIndex(Path.Combine(root, "manifests", Digest.Sha256Algorithm), logger);
         Scan();
         metrics.ObserveCache(() => Interlocked.Read(ref _totalBytes), () => _entries.Count);
         Log.CacheOpened(_logger, root, _entries.Count, TotalBytes);
@@ -47,56 +50,87 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
 
     public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
+    /// <summary>Which module each registry manifest holds.</summary>
+    public ManifestIndex Manifests { get; }
+
     /// <summary>The digests of every cached module, verified or not.</summary>
-    public IReadOnlyList<Digest> Digests => [.. _entries.Keys.Select(Digest.FromSha256Hex)];
+    public IReadOnlyList<Digest> Digests => [.. _entries.Keys];
 
     public bool Contains(Digest sha256) => _entries.ContainsKey(RequireSha256(sha256));
 
-    public ValueTask<CachedWasmModule?> TryGetAsync(Digest sha256, CancellationToken cancellationToken = default)
+    public ValueTask<WasmModuleResult?> TryGetAsync(Digest sha256, CancellationToken cancellationToken = default)
     {
-        var hex = RequireSha256(sha256);
-        if (!_entries.TryGetValue(hex, out var entry))
+        if (TryGetVerified(sha256, out var module))
+        {
+            return new ValueTask<WasmModuleResult?>(module);
+        }
+
+        if (!_entries.TryGetValue(sha256, out var entry))
         {
             _metrics.CacheMiss();
-            return new ValueTask<CachedWasmModule?>((CachedWasmModule?)null);
+            return new ValueTask<WasmModuleResult?>((WasmModuleResult?)null);
         }
 
         Volatile.Write(ref entry.LastUse, _time.GetUtcNow().UtcTicks);
-        var module = Volatile.Read(ref entry.Module);
-        if (module is not null)
-        {
-            _metrics.CacheHit();
-            return new ValueTask<CachedWasmModule?>(module);
-        }
-
         return VerifyAndCountAsync(entry, cancellationToken);
     }
 
-    /// <summary>The synchronous fast path: a module already verified since start, counted as a hit; <see langword="false"/> otherwise (nothing counted).</summary>
-    public bool TryGetVerified(Digest sha256, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedWasmModule? module)
+    /// <summary>
+    /// The synchronous fast path: a module verified since start whose file still has the identity it was verified
+    /// with (one stat), counted as a hit; <see langword="false"/> otherwise (nothing counted; a changed file is marked
+    /// for re-verification).
+    /// </summary>
+    public bool TryGetVerified(Digest sha256, [NotNullWhen(true)] out WasmModuleResult? module)
     {
         if (_entries.TryGetValue(RequireSha256(sha256), out var entry) && Volatile.Read(ref entry.Module) is { } verified)
         {
-            Volatile.Write(ref entry.LastUse, _time.GetUtcNow().UtcTicks);
-            _metrics.CacheHit();
-            module = verified;
-            return true;
+            if (IsUnchanged(verified))
+            {
+                Volatile.Write(ref entry.LastUse, _time.GetUtcNow().UtcTicks);
+                _metrics.CacheHit();
+                module = verified;
+                return true;
+            }
+
+            Interlocked.CompareExchange(ref entry.Module, null, verified);
         }
 
         module = null;
         return false;
     }
 
+    /// <summary>
+    /// Opens a verified module's file for reading when it is still the file that was verified (its identity is
+    /// compared on the open handle); otherwise marks the module for re-verification and returns <see langword="null"/>.
+    /// </summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? TryOpen(WasmModuleResult module)
+    {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+        try
+        {
+            handle = File.OpenHandle(module.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.SequentialScan);
+            if (FileIdentity.Of(handle, module.Path) == module.Identity)
+            {
+                return handle;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        handle?.Dispose();
+        MarkUnverified(module.Sha256);
+        return null;
+    }
+
     public async Task<bool> VerifyAsync(Digest sha256, CancellationToken cancellationToken = default)
     {
-        var hex = RequireSha256(sha256);
-        if (!_entries.TryGetValue(hex, out var entry))
+        if (!_entries.TryGetValue(RequireSha256(sha256), out var entry))
         {
             return false;
         }
 
-        Volatile.Write(ref entry.Module, null);
-        return await VerifyEntryAsync(entry).WaitAsync(cancellationToken).ConfigureAwait(false) is not null;
+        return await VerifyEntryAsync(entry, force: true).WaitAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     public void MarkUnverified(Digest sha256)
@@ -107,7 +141,14 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         }
     }
 
-    public async Task<CachedWasmModule> StoreAsync(Stream content, string subject, Digest? expectedSha256 = null, CancellationToken cancellationToken = default)
+    public Task<WasmModuleResult> StoreAsync(Stream content, string subject, Digest? expectedSha256 = null, CancellationToken cancellationToken = default)
+        => StoreAsync(content, null, subject, expectedSha256, cancellationToken);
+
+    /// <summary>
+    /// Stores a module. With <paramref name="verifiedSha256"/>, the content is not hashed again: the source verified it
+    /// and names its sha256 once its end was read (e.g. a registry layer checked against its digest).
+    /// </summary>
+    public async Task<WasmModuleResult> StoreAsync(Stream content, Func<Digest?>? verifiedSha256, string subject, Digest? expectedSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(subject);
@@ -126,15 +167,25 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                var hashing = new HashingReadStream(content, subject, expectedSha256, sourceOptions.MaxModuleSize, leaveOpen: true);
-                await using (hashing.ConfigureAwait(false))
+                var hashing = verifiedSha256 is null ? new HashingReadStream(content, subject, expectedSha256, leaveOpen: true) : null;
+                try
                 {
-                    var buffered = new BufferedStream(new TeeReadStream(hashing, file), 1 << 16);
+                    var tee = new TeeReadStream(hashing ?? content, file, sourceOptions.MaxModuleSize, subject);
+                    var buffered = new BufferedStream(tee, 1 << 16);
                     await using (buffered.ConfigureAwait(false))
                     {
                         info = await WasmModuleInspector.InspectAsync(buffered, subject, cancellationToken).ConfigureAwait(false);
-                        digest = hashing.ComputedDigest ?? await hashing.DrainAsync(cancellationToken).ConfigureAwait(false);
-                        size = hashing.BytesRead;
+                        await tee.DrainAsync(cancellationToken).ConfigureAwait(false);
+                        size = tee.BytesRead;
+                        digest = hashing?.ComputedDigest ?? verifiedSha256?.Invoke()
+                            ?? throw new InvalidOperationException($"the source of {subject} named no sha256 at the end of its content");
+                    }
+                }
+                finally
+                {
+                    if (hashing is not null)
+                    {
+                        await hashing.DisposeAsync().ConfigureAwait(false);
                     }
                 }
 
@@ -142,21 +193,27 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
                 file.Flush(flushToDisk: true);
             }
 
+            if (expectedSha256 is { } expected && expected != digest)
+            {
+                throw new DigestMismatchException(expected, digest, subject);
+            }
+
             if (sourceOptions.RequireProxyWasmAbi && !info.IsProxyWasm)
             {
                 throw new InvalidWasmModuleException(subject, $"it exports no {WasmModuleInspector.ProxyAbiExportPrefix}* function, so Envoy cannot run it as a proxy-wasm filter (the RequireProxyWasmAbi option is on)", 0);
             }
 
-            var path = PathOf(digest.Hex);
-            var module = new CachedWasmModule { Sha256 = digest, Size = size, Path = path, ProxyAbiVersion = info.ProxyAbiVersion };
-            var stripe = Stripe(digest.Hex);
+            var path = PathOf(digest);
+            WasmModuleResult module;
+            var stripe = Stripe(digest);
             await stripe.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
                 File.Move(temp, path, overwrite: true);
-                var entry = new Entry(digest.Hex, size, _time.GetUtcNow().UtcTicks) { Module = module };
+                module = new WasmModuleResult { Sha256 = digest, Size = size, Path = path, ProxyAbiVersion = info.ProxyAbiVersion, Identity = FileIdentity.Of(path) };
+                var entry = new Entry(digest, size, _time.GetUtcNow().UtcTicks) { Module = module };
                 _entries.AddOrUpdate(
-                    digest.Hex,
+                    digest,
                     static (_, state) =>
                     {
                         Interlocked.Add(ref state.Cache._totalBytes, state.Entry.Size);
@@ -177,7 +234,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
             Log.Stored(_logger, digest.Hex, size, subject);
             if (Volatile.Read(ref _inUse) is { } inUse)
             {
-                await EvictAsync(inUse, digest.Hex, CancellationToken.None).ConfigureAwait(false);
+                await EvictAsync(inUse, digest, CancellationToken.None).ConfigureAwait(false);
             }
 
             return module;
@@ -192,7 +249,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
     public async Task<WasmCacheRetentionResult> ApplyRetentionAsync(IReadOnlyCollection<Digest> inUse, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inUse);
-        var set = new HashSet<string>(inUse.Count, StringComparer.Ordinal);
+        var set = new HashSet<Digest>(inUse.Count);
         foreach (var digest in inUse)
         {
             set.Add(RequireSha256(digest));
@@ -202,18 +259,22 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         return await EvictAsync(set, null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Hashes every cached module not verified yet; used at startup when <see cref="WasmCacheOptions.VerifyOnStartup"/> is on.</summary>
-    public async Task<(int Verified, int Corrupt)> VerifyAllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hashes cached modules: with <paramref name="all"/>, every one (the scrub: a file changed in place without a new
+    /// identity is found and deleted); otherwise those not verified yet (startup verification).
+    /// </summary>
+    public async Task<(int Verified, int Corrupt)> VerifyAllAsync(bool all, CancellationToken cancellationToken)
     {
         int verified = 0, corrupt = 0;
         foreach (var entry in _entries.Values)
         {
-            if (Volatile.Read(ref entry.Module) is not null)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!all && Volatile.Read(ref entry.Module) is not null)
             {
                 continue;
             }
 
-            if (await VerifyEntryAsync(entry).WaitAsync(cancellationToken).ConfigureAwait(false) is null)
+            if (await VerifyEntryAsync(entry, force: all).WaitAsync(cancellationToken).ConfigureAwait(false) is null)
             {
                 corrupt++;
             }
@@ -226,51 +287,6 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         return (verified, corrupt);
     }
 
-    /// <summary>The module a registry manifest was last seen to hold, when that module is still recorded.</summary>
-    public bool TryGetManifest(Digest manifestDigest, out Digest sha256, out string? layout)
-    {
-        if (manifestDigest.Algorithm == Digest.Sha256Algorithm && _manifests.TryGetValue(manifestDigest.Hex, out var record))
-        {
-            sha256 = record.Module;
-            layout = record.Layout;
-            return true;
-        }
-
-        sha256 = default;
-        layout = null;
-        return false;
-    }
-
-    /// <summary>Records which module a registry manifest holds, so that a tag resolving to a known manifest needs no pull.</summary>
-    public void RecordManifest(Digest manifestDigest, Digest sha256, string? layout)
-    {
-        if (manifestDigest.Algorithm != Digest.Sha256Algorithm)
-        {
-            return;
-        }
-
-        var record = new ManifestRecord(sha256, layout);
-        if (_manifests.TryGetValue(manifestDigest.Hex, out var existing) && existing == record)
-        {
-            return;
-        }
-
-        var path = Path.Combine(_manifestsDirectory, manifestDigest.Hex);
-        var temp = Path.Combine(_manifestsDirectory, TempPrefix + Guid.NewGuid().ToString("N"));
-        try
-        {
-            File.WriteAllText(temp, sha256.Hex + "\n" + (layout ?? string.Empty) + "\n");
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (IOException ex)
-        {
-            TryDelete(temp);
-            Log.DeleteFailed(_logger, path, ex.Message);
-        }
-
-        _manifests[manifestDigest.Hex] = record;
-    }
-
     public void Dispose()
     {
         foreach (var stripe in _stripes)
@@ -281,25 +297,35 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         _evictionGate.Dispose();
     }
 
-    private static string RequireSha256(Digest digest)
+    private static Digest RequireSha256(Digest digest)
     {
         if (digest.IsEmpty || digest.Algorithm != Digest.Sha256Algorithm)
         {
             throw new ArgumentException($"modules are cached by sha256, not '{digest}'", nameof(digest));
         }
 
-        return digest.Hex;
+        return digest;
     }
 
-    private static bool IsSha256Hex(string name) => name.Length == 64 && name.All(static c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
-
-    private string PathOf(string hex) => Path.Combine(_modulesDirectory, hex);
-
-    private SemaphoreSlim Stripe(string hex) => _stripes[int.Parse(hex.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % StripeCount];
-
-    private async ValueTask<CachedWasmModule?> VerifyAndCountAsync(Entry entry, CancellationToken cancellationToken)
+    private static bool IsUnchanged(WasmModuleResult module)
     {
-        var module = await VerifyEntryAsync(entry).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return FileIdentity.Of(module.Path) == module.Identity;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private string PathOf(Digest digest) => Path.Combine(_modulesDirectory, digest.Hex);
+
+    private SemaphoreSlim Stripe(Digest digest) => _stripes[int.Parse(digest.Hex.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % StripeCount];
+
+    private async ValueTask<WasmModuleResult?> VerifyAndCountAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        var module = await VerifyEntryAsync(entry, force: false).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (module is null)
         {
             _metrics.CacheMiss();
@@ -312,44 +338,53 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         return module;
     }
 
-    private Task<CachedWasmModule?> VerifyEntryAsync(Entry entry) => _verifications.RunAsync(entry.Hex, (Cache: this, Entry: entry), static state => state.Cache.VerifyCoreAsync(state.Entry));
+    private Task<WasmModuleResult?> VerifyEntryAsync(Entry entry, bool force)
+        => _verifications.RunAsync(entry.Digest, (Cache: this, Entry: entry, Force: force), static state => state.Cache.VerifyCoreAsync(state.Entry, state.Force));
 
-    private async Task<CachedWasmModule?> VerifyCoreAsync(Entry entry)
+    private async Task<WasmModuleResult?> VerifyCoreAsync(Entry entry, bool force)
     {
-        var stripe = Stripe(entry.Hex);
+        var stripe = Stripe(entry.Digest);
         await stripe.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_entries.TryGetValue(entry.Hex, out var current))
+            if (!_entries.TryGetValue(entry.Digest, out var current))
             {
                 return null;
             }
 
-            if (Volatile.Read(ref current.Module) is { } already)
+            if (!force && Volatile.Read(ref current.Module) is { } already && IsUnchanged(already))
             {
                 return already;
             }
 
-            var path = PathOf(current.Hex);
-            var digest = Digest.FromSha256Hex(current.Hex);
+            var path = PathOf(current.Digest);
+            var subject = "cache file " + path;
             try
             {
-                var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                var identity = FileIdentity.Of(handle, path);
+                var file = new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
                 await using (file.ConfigureAwait(false))
                 {
-                    var hashing = new HashingReadStream(file, "cache file " + path, digest, leaveOpen: true);
+                    var hashing = new HashingReadStream(file, subject, current.Digest, leaveOpen: true);
                     await using (hashing.ConfigureAwait(false))
                     {
                         var buffered = new BufferedStream(hashing, 1 << 16);
                         await using (buffered.ConfigureAwait(false))
                         {
-                            var info = await WasmModuleInspector.InspectAsync(buffered, "cache file " + path, CancellationToken.None).ConfigureAwait(false);
+                            var info = await WasmModuleInspector.InspectAsync(buffered, subject, CancellationToken.None).ConfigureAwait(false);
                             if (hashing.ComputedDigest is null)
                             {
                                 await hashing.DrainAsync(CancellationToken.None).ConfigureAwait(false);
                             }
 
-                            var module = new CachedWasmModule { Sha256 = digest, Size = hashing.BytesRead, Path = path, ProxyAbiVersion = info.ProxyAbiVersion };
+                            if (Volatile.Read(ref current.Module) is { } previous && previous.Identity == identity)
+                            {
+                                // A scrub of an unchanged file: keep the instance, so that what holds it (the memory cache) stays valid.
+                                return previous;
+                            }
+
+                            var module = new WasmModuleResult { Sha256 = current.Digest, Size = hashing.BytesRead, Path = path, ProxyAbiVersion = info.ProxyAbiVersion, Identity = identity };
                             Interlocked.Add(ref _totalBytes, module.Size - current.Size);
                             current.Size = module.Size;
                             Volatile.Write(ref current.Module, module);
@@ -366,7 +401,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
             catch (Exception ex) when (ex is DigestMismatchException or InvalidWasmModuleException or IOException or UnauthorizedAccessException)
             {
                 _metrics.Corrupt();
-                Log.CorruptModule(_logger, current.Hex, ex is DigestMismatchException mismatch ? $"its content hashes to {mismatch.Actual}" : ex.Message);
+                Log.CorruptModule(_logger, current.Digest.Hex, ex is DigestMismatchException mismatch ? $"its content hashes to {mismatch.Actual}" : ex.Message);
                 Remove(current, deleteFile: true);
                 return null;
             }
@@ -377,7 +412,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         }
     }
 
-    private async Task<WasmCacheRetentionResult> EvictAsync(HashSet<string> inUse, string? keep, CancellationToken cancellationToken)
+    private async Task<WasmCacheRetentionResult> EvictAsync(HashSet<Digest> inUse, Digest? keep, CancellationToken cancellationToken)
     {
         var budget = _options.SizeBudgetBytes;
         var evicted = new List<Digest>();
@@ -388,7 +423,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
             if (TotalBytes > budget)
             {
                 var candidates = _entries.Values
-                    .Where(e => !inUse.Contains(e.Hex) && e.Hex != keep)
+                    .Where(e => !inUse.Contains(e.Digest) && e.Digest != keep)
                     .OrderBy(e => Volatile.Read(ref e.LastUse))
                     .ToList();
                 foreach (var candidate in candidates)
@@ -398,16 +433,16 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
                         break;
                     }
 
-                    var stripe = Stripe(candidate.Hex);
+                    var stripe = Stripe(candidate.Digest);
                     await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
                     try
                     {
                         if (Remove(candidate, deleteFile: true))
                         {
-                            evicted.Add(Digest.FromSha256Hex(candidate.Hex));
+                            evicted.Add(candidate.Digest);
                             freed += candidate.Size;
                             _metrics.Evicted();
-                            Log.Evicted(_logger, candidate.Hex, candidate.Size);
+                            Log.Evicted(_logger, candidate.Digest.Hex, candidate.Size);
                         }
                     }
                     finally
@@ -418,7 +453,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
 
                 if (evicted.Count > 0)
                 {
-                    PruneManifests();
+                    Manifests.Prune(_entries.ContainsKey);
                 }
             }
 
@@ -436,20 +471,9 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         }
     }
 
-    private void PruneManifests()
-    {
-        foreach (var (hex, record) in _manifests)
-        {
-            if (!_entries.ContainsKey(record.Module.Hex) && _manifests.TryRemove(new KeyValuePair<string, ManifestRecord>(hex, record)))
-            {
-                TryDelete(Path.Combine(_manifestsDirectory, hex));
-            }
-        }
-    }
-
     private bool Remove(Entry entry, bool deleteFile)
     {
-        if (!_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Hex, entry)))
+        if (!_entries.TryRemove(new KeyValuePair<Digest, Entry>(entry.Digest, entry)))
         {
             return false;
         }
@@ -457,7 +481,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
         Interlocked.Add(ref _totalBytes, -entry.Size);
         if (deleteFile)
         {
-            TryDelete(PathOf(entry.Hex));
+            TryDelete(PathOf(entry.Digest));
         }
 
         return true;
@@ -486,55 +510,25 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
                 continue;
             }
 
-            if (!IsSha256Hex(name))
+            if (!Digest.TryFromSha256Hex(name, out var digest))
             {
                 continue;
             }
 
             var info = new FileInfo(path);
             var lastUse = info.LastAccessTimeUtc > info.LastWriteTimeUtc ? info.LastAccessTimeUtc : info.LastWriteTimeUtc;
-            if (_entries.TryAdd(name, new Entry(name, info.Length, lastUse.Ticks)))
+            if (_entries.TryAdd(digest, new Entry(digest, info.Length, lastUse.Ticks)))
             {
                 _totalBytes += info.Length;
             }
         }
-
-        foreach (var path in Directory.EnumerateFiles(_manifestsDirectory))
-        {
-            var name = Path.GetFileName(path);
-            if (name.StartsWith(TempPrefix, StringComparison.Ordinal))
-            {
-                TryDelete(path);
-                continue;
-            }
-
-            if (!IsSha256Hex(name))
-            {
-                continue;
-            }
-
-            try
-            {
-                var lines = File.ReadAllLines(path);
-                if (lines.Length >= 1 && IsSha256Hex(lines[0]))
-                {
-                    _manifests[name] = new ManifestRecord(Digest.FromSha256Hex(lines[0]), lines.Length > 1 && lines[1].Length > 0 ? lines[1] : null);
-                }
-            }
-            catch (IOException ex)
-            {
-                Log.DeleteFailed(_logger, path, ex.Message);
-            }
-        }
     }
 
-    private sealed class Entry(string hex, long size, long lastUse)
+    private sealed class Entry(Digest digest, long size, long lastUse)
     {
-        public readonly string Hex = hex;
+        public readonly Digest Digest = digest;
         public long Size = size;
         public long LastUse = lastUse;
-        public CachedWasmModule? Module;
+        public WasmModuleResult? Module;
     }
-
-    private sealed record ManifestRecord(Digest Module, string? Layout);
 }

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace WasmMesh.Sources;
 
-/// <summary>Fetches, verifies and caches modules; one upstream fetch per source key and per digest at a time.</summary>
+/// <summary>Fetches, verifies and caches modules; one upstream fetch per source, per pinned digest and per manifest or URL at a time.</summary>
 internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
 {
     private readonly WasmModuleCache _cache;
@@ -16,7 +17,9 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
     private readonly IWasmDigestResolver? _resolver;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SingleFlight<string, WasmModuleResult> _bySource = new(StringComparer.Ordinal);
-    private readonly SingleFlight<string, WasmModuleResult> _byDigest = new(StringComparer.Ordinal);
+    private readonly SingleFlight<Digest, WasmModuleResult> _byDigest = new();
+    private readonly SingleFlight<string, WasmModuleResult> _fetches = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _checkedObjectSources = new(StringComparer.Ordinal);
     private int _disposed;
 
     public WasmModuleProvider(
@@ -47,12 +50,25 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
             .WaitAsync(cancellationToken);
     }
 
-    public ValueTask<CachedWasmModule?> FindAsync(Digest sha256, CancellationToken cancellationToken = default)
+    public ValueTask<WasmModuleResult?> FindAsync(Digest sha256, CancellationToken cancellationToken = default)
+        => FindAsync(sha256, fillOnDemand: true, cancellationToken);
+
+    public ValueTask<WasmModuleResult?> FindAsync(Digest sha256, bool fillOnDemand, CancellationToken cancellationToken = default)
     {
         return _cache.TryGetVerified(sha256, out var hit)
-            ? new ValueTask<CachedWasmModule?>(hit)
-            : FindSlowAsync(sha256, cancellationToken);
+            ? new ValueTask<WasmModuleResult?>(hit)
+            : FindSlowAsync(sha256, fillOnDemand, cancellationToken);
     }
+
+    public SafeFileHandle? TryOpen(WasmModuleResult cached)
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        return _cache.TryOpen(cached);
+    }
+
+    public bool Contains(Digest sha256) => _cache.Contains(sha256);
+
+    public void MarkUnverified(Digest sha256) => _cache.MarkUnverified(sha256);
 
     public void Dispose()
     {
@@ -63,14 +79,14 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         }
     }
 
-    private async ValueTask<CachedWasmModule?> FindSlowAsync(Digest sha256, CancellationToken cancellationToken)
+    private async ValueTask<WasmModuleResult?> FindSlowAsync(Digest sha256, bool fillOnDemand, CancellationToken cancellationToken)
     {
         if (await _cache.TryGetAsync(sha256, cancellationToken).ConfigureAwait(false) is { } hit)
         {
             return hit;
         }
 
-        if (_resolver is null)
+        if (!fillOnDemand || _resolver is null)
         {
             return null;
         }
@@ -87,28 +103,32 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         }
 
         Log.FillingOnDemand(_logger, sha256.Hex, request.Description);
-        var result = await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
-        return new CachedWasmModule { Sha256 = result.Sha256, Size = result.Size, Path = result.Path, ProxyAbiVersion = result.ProxyAbiVersion };
+        return await EnsureAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<WasmModuleResult> EnsureCoreAsync(WasmSourceRequest request)
     {
         if (request.ExpectedSha256 is { } pin)
         {
-            if (await _cache.TryGetAsync(pin).ConfigureAwait(false) is { } cached)
+            // An object pin is checked against the URL's bytes once per source on this replica, whatever the cache holds.
+            var urlChecked = request.Kind != WasmSourceKind.Object || _checkedObjectSources.ContainsKey(request.SourceKey);
+            if (urlChecked && await _cache.TryGetAsync(pin).ConfigureAwait(false) is { } cached)
             {
                 var manifest = request.Image?.Digest;
                 string? layout = null;
-                if (manifest is { } m && _cache.TryGetManifest(m, out var recorded, out var recordedLayout) && recorded == pin)
+                if (manifest is { } m && _cache.Manifests.TryGet(m, out var recorded, out var recordedLayout) && recorded == pin)
                 {
                     layout = recordedLayout;
                 }
 
-                return ToResult(cached, request.Kind, manifest, layout, downloaded: false);
+                return cached with { SourceKind = request.Kind, ManifestDigest = manifest, Layout = layout, Downloaded = false };
             }
 
-            return await _byDigest.RunAsync(pin.Hex, (Provider: this, Request: request), static state => state.Provider.FetchAsync(state.Request))
-                .ConfigureAwait(false);
+            if (urlChecked)
+            {
+                return await _byDigest.RunAsync(pin, (Provider: this, Request: request), static state => state.Provider.FetchAsync(state.Request))
+                    .ConfigureAwait(false);
+            }
         }
 
         return await FetchAsync(request).ConfigureAwait(false);
@@ -125,6 +145,17 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
             var result = request.Kind == WasmSourceKind.Registry
                 ? await FetchRegistryAsync(request, timeout.Token).ConfigureAwait(false)
                 : await FetchObjectAsync(request, timeout.Token).ConfigureAwait(false);
+            if (request.ExpectedSha256 is { } pin && pin != result.Sha256)
+            {
+                // The fetch was shared with a request for the same bytes that carried no (or another) pin.
+                throw new DigestMismatchException(pin, result.Sha256, request.Description);
+            }
+
+            if (request.Kind == WasmSourceKind.Object && request.ExpectedSha256 is not null)
+            {
+                _checkedObjectSources.TryAdd(request.SourceKey, 0);
+            }
+
             var elapsed = _time.GetElapsedTime(started);
             if (result.Downloaded)
             {
@@ -154,13 +185,20 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         Log.FetchFailed(_logger, KindName(request.Kind), request.Description, elapsed.TotalSeconds, error.Message);
     }
 
-    private async Task<WasmModuleResult> FetchObjectAsync(WasmSourceRequest request, CancellationToken cancellationToken)
+    private Task<WasmModuleResult> FetchObjectAsync(WasmSourceRequest request, CancellationToken cancellationToken)
+    {
+        // One download per URL at a time, whichever requests (pinned or not) want its bytes.
+        var key = WasmSourceRequest.ForObject(request.Url!).SourceKey;
+        return _fetches.RunAsync(key, (Provider: this, Request: request, Token: cancellationToken), static state => state.Provider.DownloadObjectAsync(state.Request, state.Token));
+    }
+
+    private async Task<WasmModuleResult> DownloadObjectAsync(WasmSourceRequest request, CancellationToken cancellationToken)
     {
         var response = await _objects.OpenAsync(request.Url!, cancellationToken).ConfigureAwait(false);
         await using (response.ConfigureAwait(false))
         {
-            var module = await _cache.StoreAsync(response.Content, request.Description, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
-            return ToResult(module, WasmSourceKind.Object, null, null, downloaded: true);
+            var module = await _cache.StoreAsync(response.Content, null, request.Description, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
+            return module with { SourceKind = WasmSourceKind.Object, Downloaded = true };
         }
     }
 
@@ -168,34 +206,34 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
     {
         var image = request.Image!;
         var manifestDigest = image.Digest ?? await _registry.ResolveAsync(image, request.PullSecret, cancellationToken).ConfigureAwait(false);
-        if (request.ExpectedSha256 is null
-            && _cache.TryGetManifest(manifestDigest, out var known, out var knownLayout)
+        if (_cache.Manifests.TryGet(manifestDigest, out var known, out var knownLayout)
+            && (request.ExpectedSha256 is null || request.ExpectedSha256 == known)
             && await _cache.TryGetAsync(known, cancellationToken).ConfigureAwait(false) is { } cached)
         {
-            return ToResult(cached, WasmSourceKind.Registry, manifestDigest, knownLayout, downloaded: false);
+            return cached with { SourceKind = WasmSourceKind.Registry, ManifestDigest = manifestDigest, Layout = knownLayout, Downloaded = false };
         }
 
-        var pull = await _registry.PullAsync(image.WithDigest(manifestDigest), request.PullSecret, cancellationToken).ConfigureAwait(false);
+        // One pull per manifest at a time: a reconcile that resolved a tag and an on-demand fill pinned to the
+        // module's digest (and so to the same manifest) share it.
+        var byDigest = image with { Tag = null, Digest = manifestDigest };
+        var pinned = WasmSourceRequest.ForRegistry(byDigest, request.PullSecret, request.ExpectedSha256);
+        var key = WasmSourceRequest.ForRegistry(byDigest, request.PullSecret).SourceKey;
+        return await _fetches.RunAsync(key, (Provider: this, Request: pinned, Token: cancellationToken), static state => state.Provider.PullAsync(state.Request, state.Token))
+            .ConfigureAwait(false);
+    }
+
+    private async Task<WasmModuleResult> PullAsync(WasmSourceRequest request, CancellationToken cancellationToken)
+    {
+        var image = request.Image!;
+        var pull = await _registry.PullAsync(image, request.PullSecret, cancellationToken).ConfigureAwait(false);
         await using (pull.ConfigureAwait(false))
         {
             var subject = $"{image} ({pull.Layout})";
-            var module = await _cache.StoreAsync(pull.Content, subject, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
-            _cache.RecordManifest(pull.ManifestDigest, module.Sha256, pull.Layout);
-            return ToResult(module, WasmSourceKind.Registry, pull.ManifestDigest, pull.Layout, downloaded: true);
+            var module = await _cache.StoreAsync(pull.Content, pull.VerifiedSha256, subject, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
+            _cache.Manifests.Record(pull.ManifestDigest, module.Sha256, pull.Layout);
+            return module with { SourceKind = WasmSourceKind.Registry, ManifestDigest = pull.ManifestDigest, Layout = pull.Layout, Downloaded = true };
         }
     }
-
-    private static WasmModuleResult ToResult(CachedWasmModule module, WasmSourceKind kind, Digest? manifestDigest, string? layout, bool downloaded) => new()
-    {
-        Sha256 = module.Sha256,
-        ManifestDigest = manifestDigest,
-        Size = module.Size,
-        SourceKind = kind,
-        Layout = layout,
-        ProxyAbiVersion = module.ProxyAbiVersion,
-        Path = module.Path,
-        Downloaded = downloaded,
-    };
 
     private static string KindName(WasmSourceKind kind) => kind == WasmSourceKind.Registry ? "registry" : "object";
 }

@@ -18,6 +18,11 @@ internal sealed class WasmSourcesOptionsValidator : IValidateOptions<WasmCacheOp
             errors.Add($"{nameof(WasmCacheOptions)}.{nameof(WasmCacheOptions.SizeBudgetBytes)} must be positive, got {options.SizeBudgetBytes}");
         }
 
+        if (options.ScrubInterval < TimeSpan.Zero && options.ScrubInterval != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"{nameof(WasmCacheOptions)}.{nameof(WasmCacheOptions.ScrubInterval)} must not be negative, got {options.ScrubInterval}; use 0 to turn the scrub off");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

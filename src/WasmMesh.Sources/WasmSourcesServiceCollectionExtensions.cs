@@ -49,7 +49,7 @@ public static class WasmSourcesServiceCollectionExtensions
         services.TryAddSingleton<IRegistryModuleSource, OciRegistryModuleSource>();
         services.TryAddSingleton<WasmModuleProvider>();
         services.TryAddSingleton<IWasmModuleProvider>(sp => sp.GetRequiredService<WasmModuleProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheStartupVerifier>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CacheScrubber>());
 
         services.AddHttpClient(ObjectSource.HttpClientName, client =>
             {

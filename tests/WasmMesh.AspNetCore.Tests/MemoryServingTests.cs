@@ -29,7 +29,7 @@ public sealed class MemoryServingTests : IAsyncLifetime
         var stored = await _host.Cache.StoreAsync(new MemoryStream(module), "m", cancellationToken: TestContext.Current.CancellationToken);
 
         var fromFile = await _host.Client.GetByteArrayAsync($"/wasm/{stored.Sha256.Hex}", TestContext.Current.CancellationToken);
-        await Memory.WhenLoadedAsync(stored.Sha256.Hex);
+        await Memory.WhenLoadedAsync(stored.Sha256);
         using var response = await _host.Client.GetAsync($"/wasm/{stored.Sha256.Hex}", TestContext.Current.CancellationToken);
         var fromMemory = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
 
@@ -46,7 +46,7 @@ public sealed class MemoryServingTests : IAsyncLifetime
         var module = WasmModuleBuilder.Build(padding: 1000, seed: 2);
         var stored = await _host.Cache.StoreAsync(new MemoryStream(module), "m", cancellationToken: TestContext.Current.CancellationToken);
         await _host.Client.GetByteArrayAsync($"/wasm/{stored.Sha256.Hex}", TestContext.Current.CancellationToken);
-        await Memory.WhenLoadedAsync(stored.Sha256.Hex);
+        await Memory.WhenLoadedAsync(stored.Sha256);
         Assert.Equal(module.Length, Memory.Bytes);
 
         File.Delete(stored.Path);
@@ -82,7 +82,7 @@ public sealed class MemoryServingTests : IAsyncLifetime
         await File.WriteAllBytesAsync(stored.Path, corrupt, TestContext.Current.CancellationToken);
 
         Assert.Null(Memory.TryGet(stored));
-        await Memory.WhenLoadedAsync(stored.Sha256.Hex);
+        await Memory.WhenLoadedAsync(stored.Sha256);
 
         Assert.Equal(0, Memory.Bytes);
         Assert.Null(await _host.Cache.TryGetAsync(stored.Sha256, TestContext.Current.CancellationToken));
@@ -93,7 +93,7 @@ public sealed class MemoryServingTests : IAsyncLifetime
     {
         await using var host = await ServingHost.StartAsync(_dir.Combine("budget"), configure: o => o.MemoryCacheBytes = 3000);
         var memory = host.Services.GetRequiredService<ModuleMemoryCache>();
-        var modules = new List<CachedWasmModule>();
+        var modules = new List<WasmModuleResult>();
         for (var i = 0; i < 3; i++)
         {
             modules.Add(await host.Cache.StoreAsync(new MemoryStream(WasmModuleBuilder.Build(padding: 1200, seed: 10 + i)), "m", cancellationToken: TestContext.Current.CancellationToken));
@@ -102,7 +102,7 @@ public sealed class MemoryServingTests : IAsyncLifetime
         foreach (var module in modules)
         {
             memory.TryGet(module);
-            await memory.WhenLoadedAsync(module.Sha256.Hex);
+            await memory.WhenLoadedAsync(module.Sha256);
         }
 
         Assert.True(memory.Bytes <= 3000);

@@ -57,7 +57,7 @@ public sealed class WasmModuleEndpointTests : IAsyncLifetime
     {
         var file = _dir.Combine("large.wasm");
         WasmModuleBuilder.WriteLargeModule(file, 3 * 1024 * 1024 + 17);
-        CachedWasmModule stored;
+        WasmModuleResult stored;
         await using (var stream = File.OpenRead(file))
         {
             stored = await _host.Cache.StoreAsync(stream, "large", cancellationToken: TestContext.Current.CancellationToken);
@@ -279,6 +279,6 @@ public sealed class WasmModuleEndpointTests : IAsyncLifetime
         Assert.Contains("AddWasmMeshServing", error.Message);
     }
 
-    private async Task<CachedWasmModule> StoreAsync(byte[] module) =>
+    private async Task<WasmModuleResult> StoreAsync(byte[] module) =>
         await _host.Cache.StoreAsync(new MemoryStream(module), "test", cancellationToken: TestContext.Current.CancellationToken);
 }

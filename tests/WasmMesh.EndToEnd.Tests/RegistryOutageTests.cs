@@ -34,7 +34,7 @@ public sealed class RegistryOutageTests(SharedMesh mesh)
         var failed = await env.WaitForAutoWasmAsync(ns, "outage", r => r.Status?.Phase == AutoWasmPhase.Failed, "Failed while the registry is down", diagnostics: env.Diagnostics);
         Assert.False(string.IsNullOrWhiteSpace(failed.Status!.Message));
         Assert.Equal("FetchFailed", Assert.Single(failed.Status.Conditions).Reason);
-        Assert.Equal(sha, failed.Status.Sha256);
+        Assert.Equal(sha, failed.Status.Sha256?.Hex);
         Assert.Equal(synced.Status!.ManifestDigest, failed.Status.ManifestDigest);
         var during = await env.EnvoyFilters.GetAsync(ns, "outage", TestContext.Current.CancellationToken);
         Assert.Equal(filter.Metadata.ResourceVersion, during.Metadata.ResourceVersion);

@@ -20,7 +20,7 @@ public sealed class RegistrySourceTests(SharedMesh mesh)
         await env.Kubectl.ApplyAsync(MeshEnvironment.AutoWasmYaml(ns, "test", MeshEnvironment.RegistrySource(image)));
 
         var synced = await env.WaitForSyncedAsync(ns, "test", RepoPaths.AddHeaderAsSha256, diagnostics: env.Diagnostics);
-        Assert.Equal(manifestDigest.ToString(), synced.Status!.ManifestDigest);
+        Assert.Equal(manifestDigest, synced.Status!.ManifestDigest);
         Assert.Equal("test", synced.Status.EnvoyFilter);
 
         // The EnvoyFilter is exactly the reference output (FACTS §1) with this module's sha256, as kubectl prints it.

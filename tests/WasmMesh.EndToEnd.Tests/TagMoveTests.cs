@@ -33,7 +33,7 @@ public sealed class TagMoveTests(SharedMesh mesh)
         Assert.Equal(secondSha, MeshEnvironment.Sha256Of(moved));
         var synced = await env.WaitForSyncedAsync(ns, "moving", secondSha, diagnostics: env.Diagnostics);
         Assert.NotEqual(firstManifest, secondManifest);
-        Assert.Equal(secondManifest.ToString(), synced.Status!.ManifestDigest);
+        Assert.Equal(secondManifest, synced.Status!.ManifestDigest);
         var served = await env.Wasmer.Http.GetByteArrayAsync(new Uri($"/wasm/{secondSha}", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(second, served);
         var events = await env.Kubectl.RunAsync("get", "events", "-n", ns, "-o", "jsonpath={.items[*].message}");

@@ -52,8 +52,8 @@ public sealed class AutoWasmReconcilerTests
         Assert.Equal(aw.Metadata.Uid, owner.Uid);
         Assert.True(owner.Controller);
         Assert.Equal(AutoWasmPhase.Synced, aw.Status!.Phase);
-        Assert.Equal(ReconcilerFixture.ModuleSha.Hex, aw.Status.Sha256);
-        Assert.Equal("sha256:" + new string('a', 64), aw.Status.ManifestDigest);
+        Assert.Equal(ReconcilerFixture.ModuleSha, aw.Status.Sha256);
+        Assert.Equal(Digest.Parse("sha256:" + new string('a', 64)), aw.Status.ManifestDigest);
         Assert.Equal("test", aw.Status.EnvoyFilter);
         Assert.Equal(aw.Metadata.Generation, aw.Status.ObservedGeneration);
         Assert.Equal("True", Assert.Single(aw.Status.Conditions).Status);
@@ -111,7 +111,7 @@ public sealed class AutoWasmReconcilerTests
         var aw = await f.AutoWasms.GetAsync("default", "flaky", Ct);
         Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
         Assert.Contains("connection refused", aw.Status.Message, StringComparison.Ordinal);
-        Assert.Equal(ReconcilerFixture.ModuleSha.Hex, aw.Status.Sha256);
+        Assert.Equal(ReconcilerFixture.ModuleSha, aw.Status.Sha256);
         var efAfter = await f.EnvoyFilters.GetAsync("default", "flaky", Ct);
         Assert.Equal(efBefore.Metadata.ResourceVersion, efAfter.Metadata.ResourceVersion);
     }

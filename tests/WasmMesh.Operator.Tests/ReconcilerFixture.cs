@@ -30,7 +30,7 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
             ManifestDigest = ci.Arg<WasmSourceRequest>().Kind == WasmSourceKind.Registry ? Digest.FromSha256Hex(new string('a', 64)) : null,
             Path = "/cache/x",
         }));
-        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<CachedWasmModule?>(new CachedWasmModule { Sha256 = ci.Arg<Digest>(), Size = 898, Path = "/cache/x" }));
+        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<WasmModuleResult?>(new WasmModuleResult { Sha256 = ci.Arg<Digest>(), Size = 898, Path = "/cache/x" }));
         Retention.ApplyRetentionAsync(Arg.Any<IReadOnlyCollection<Digest>>(), Arg.Any<CancellationToken>())
             .Returns(Task.FromResult(new WasmCacheRetentionResult { Evicted = [], BytesFreed = 0, TotalBytes = 0, OverBudget = false }));
         Reconciler = new AutoWasmReconciler(Store, client, new WasmSourceRequestFactory(client), Modules, Retention, Options.Create(OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance);

@@ -65,7 +65,11 @@ public sealed class OptionsAndStartupTests : IDisposable
         }
 
         await File.WriteAllBytesAsync(badPath, good, TestContext.Current.CancellationToken);
-        await using var second = SourcesHost.Create(_dir.Path, b => b.ConfigureCache(o => o.VerifyOnStartup = true));
+        await using var second = SourcesHost.Create(_dir.Path, b => b.ConfigureCache(o =>
+        {
+            o.VerifyOnStartup = true;
+            o.ScrubInterval = TimeSpan.Zero;
+        }));
         var verifier = second.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single();
 
         await verifier.StartAsync(TestContext.Current.CancellationToken);

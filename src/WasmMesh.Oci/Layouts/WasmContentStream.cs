@@ -52,7 +52,14 @@ internal sealed class WasmContentStream : ReadOnlyStreamBase
     /// <summary>Module bytes read so far.</summary>
     public long BytesRead => _read - (_prefix.Length - _prefixPosition);
 
-    public static async Task<WasmContentStream> OpenAsync(HashingReadStream blob, LayoutMatch match, long limit, string subject, CancellationToken cancellationToken)
+    /// <summary>The most file names an archive's description lists.</summary>
+    private const int MaxListedNames = 12;
+
+    /// <summary>
+    /// Opens the module at one place of a manifest. Returns no stream, and what the place held instead, when an archive
+    /// holds no <c>plugin.wasm</c> or a probed file is not a module; <paramref name="blob"/> is disposed then.
+    /// </summary>
+    public static async Task<(WasmContentStream? Stream, string? Found)> TryOpenAsync(HashingReadStream blob, LayoutMatch match, long limit, string subject, CancellationToken cancellationToken)
     {
         var owned = new List<IDisposable>();
         try
@@ -75,6 +82,8 @@ internal sealed class WasmContentStream : ReadOnlyStreamBase
                 owned.Add(bounded);
                 var reader = new TarReader(bounded, leaveOpen: true);
                 owned.Add(reader);
+                var names = new List<string>();
+                var total = 0;
                 TarEntry? entry;
                 while (true)
                 {
@@ -82,20 +91,30 @@ internal sealed class WasmContentStream : ReadOnlyStreamBase
                     {
                         entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is InvalidDataException or FormatException)
+                    catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
                     {
-                        throw new UnsupportedWasmLayoutException(subject, $"the {match.Layer.MediaType} layer is not a valid tar{(match.IsGzip ? ".gz" : string.Empty)} archive ({e.Message})");
+                        return (Dispose(owned, blob), $"not a valid tar{(match.IsGzip ? ".gz" : string.Empty)} archive ({e.Message.TrimEnd('.')})");
                     }
 
                     if (entry is null)
                     {
-                        throw new UnsupportedWasmLayoutException(subject, $"the {match.Layer.MediaType} layer {match.Layer.Digest} holds no {LayoutDetector.PluginFileName}");
+                        var listed = total == 0 ? "no files" : $"files {string.Join(", ", names)}{(total > names.Count ? $" and {total - names.Count} more" : string.Empty)}";
+                        return (Dispose(owned, blob), $"{listed}, no {LayoutDetector.PluginFileName}");
                     }
 
-                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile
-                        && Path.GetFileName(entry.Name.TrimEnd('/')) == LayoutDetector.PluginFileName)
+                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
                     {
-                        break;
+                        var name = entry.Name.TrimEnd('/');
+                        if (Path.GetFileName(name) == LayoutDetector.PluginFileName)
+                        {
+                            break;
+                        }
+
+                        total++;
+                        if (names.Count < MaxListedNames)
+                        {
+                            names.Add(name.Length > 80 ? string.Concat(name.AsSpan(0, 80), "…") : name);
+                        }
                     }
                 }
 
@@ -112,19 +131,19 @@ internal sealed class WasmContentStream : ReadOnlyStreamBase
             var n = await source.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (!WasmModuleInspector.HasWasmHeader(prefix.AsSpan(0, n)))
             {
+                if (match.Probe)
+                {
+                    return (Dispose(owned, blob), n == 0 ? "an empty file" : $"a file starting with {Convert.ToHexString(prefix, 0, Math.Min(n, 4))}, not the wasm magic 0061736D");
+                }
+
                 throw new InvalidWasmModuleException(subject, "it does not start with the WebAssembly magic 00 61 73 6d and version 01 00 00 00", 0);
             }
 
-            return new WasmContentStream(blob, source, [.. owned], prefix, known, limit, subject, length);
+            return (new WasmContentStream(blob, source, [.. owned], prefix, known, limit, subject, length), null);
         }
         catch
         {
-            for (var i = owned.Count - 1; i >= 0; i--)
-            {
-                owned[i].Dispose();
-            }
-
-            await blob.DisposeAsync().ConfigureAwait(false);
+            Dispose(owned, blob);
             throw;
         }
     }
@@ -203,6 +222,18 @@ internal sealed class WasmContentStream : ReadOnlyStreamBase
         }
 
         base.Dispose(disposing);
+    }
+
+    private static WasmContentStream? Dispose(List<IDisposable> owned, HashingReadStream blob)
+    {
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            owned[i].Dispose();
+        }
+
+        owned.Clear();
+        blob.Dispose();
+        return null;
     }
 
     private bool TryReadPrefix(Span<byte> buffer, out int count)

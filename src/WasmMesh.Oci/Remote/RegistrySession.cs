@@ -16,6 +16,9 @@ internal sealed class RegistrySession
     private const int MaxRedirects = 5;
     private const int MaxErrorBody = 64 * 1024;
 
+    /// <summary>The largest token response read from a token service (real ones are a few KiB).</summary>
+    internal const int MaxTokenResponseSize = 4 * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly OciClientOptions _options;
     private readonly RegistryEndpointResolver _endpoints;
@@ -272,6 +275,46 @@ internal sealed class RegistrySession
         OciMetrics.BytesUploaded.Add(size);
     }
 
+    /// <summary>
+    /// Uploads a blob whose bytes are produced while they are sent: one streamed PATCH (chunked transfer encoding, no
+    /// length known up front), then the PUT that commits it under the digest the producer computed. The producer runs
+    /// again if the registry asks for the body a second time (an authentication retry).
+    /// </summary>
+    /// <param name="produce">Writes the blob to the request body and returns its digest and size.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>The blob's digest and size, as produced.</returns>
+    public async Task<(Digest Digest, long Size)> UploadProducedBlobAsync(Func<Stream, CancellationToken, Task<(Digest Digest, long Size)>> produce, CancellationToken cancellationToken)
+    {
+        Uri location;
+        using (var start = await SendAsync(b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{Repository}/blobs/uploads/")) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(start, cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(start);
+        }
+
+        (Digest Digest, long Size)? produced = null;
+        var target = location;
+        using (var patch = await SendAsync(
+            _ => new HttpRequestMessage(HttpMethod.Patch, target) { Content = new ProducedContent(async (stream, token) => produced = await produce(stream, token).ConfigureAwait(false)) },
+            HttpCompletionOption.ResponseHeadersRead,
+            false,
+            cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(patch, cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(patch);
+        }
+
+        var (digest, size) = produced ?? throw new InvalidOperationException("the registry accepted the upload without reading its body");
+        using (var put = await SendAsync(_ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(put, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.BlobUploaded(_logger, digest, size, Reference.Registry, Repository);
+        OciMetrics.BytesUploaded.Add(size);
+        return (digest, size);
+    }
+
     private static StreamContent StreamBody(Stream stream, long size)
     {
         var content = new StreamContent(stream, 81920);
@@ -466,7 +509,8 @@ internal sealed class RegistrySession
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials.ToBasicAuth());
         }
 
-        using var response = await SendFollowingAsync(request, HttpCompletionOption.ResponseContentRead, false, cancellationToken).ConfigureAwait(false);
+        // Headers only: the body is read through a size limit, never buffered whole (the realm is any host a user names).
+        using var response = await SendFollowingAsync(request, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             await ThrowAsync(response, response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
@@ -474,10 +518,30 @@ internal sealed class RegistrySession
                 : "the registry's token service failed", cancellationToken).ConfigureAwait(false);
         }
 
+        var subject = $"the token response of {realm.Host}";
+        if (response.Content.Headers.ContentLength > MaxTokenResponseSize)
+        {
+            throw new SizeLimitExceededException(MaxTokenResponseSize, subject, response.Content.Headers.ContentLength);
+        }
+
         TokenResponse? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), OciJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.RequestTimeout);
+            var stream = new BoundedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxTokenResponseSize, false, subject, leaveOpen: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                body = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.TokenResponse, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryUnreachableException(Reference.Registry, $"{subject} did not complete within {_options.RequestTimeout.TotalSeconds:0} s", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new RegistryUnreachableException(Reference.Registry, $"the connection broke while reading {subject} ({Describe(e)})", e);
         }
         catch (JsonException e)
         {
@@ -536,5 +600,27 @@ internal sealed class RegistrySession
 
         var request = response.RequestMessage!;
         throw new RegistryException(response.StatusCode, request.Method.Method, request.RequestUri!, errors, hint);
+    }
+}
+
+/// <summary>A request body written by a producer as it is sent (chunked transfer encoding).</summary>
+internal sealed class ProducedContent : HttpContent
+{
+    private readonly Func<Stream, CancellationToken, Task> _produce;
+
+    public ProducedContent(Func<Stream, CancellationToken, Task> produce)
+    {
+        _produce = produce;
+        Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _produce(stream, CancellationToken.None);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) => _produce(stream, cancellationToken);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -106,7 +106,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
         => WaitForAutoWasmAsync(
             ns,
             name,
-            r => r.Status?.Phase == AutoWasmPhase.Synced && r.Status.Sha256 == sha256 && r.Status.ObservedGeneration == r.Metadata.Generation,
+            r => r.Status?.Phase == AutoWasmPhase.Synced && r.Status.Sha256?.Hex == sha256 && r.Status.ObservedGeneration == r.Metadata.Generation,
             $"Synced with sha256 {sha256}",
             timeout,
             diagnostics);

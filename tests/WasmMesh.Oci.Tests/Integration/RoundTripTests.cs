@@ -119,6 +119,51 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     }
 
     [Fact]
+    public async Task PushAsync_ImageStreamedWhileCompressing_MatchesTheLayerWriterAndReportsProgress()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("big.wasm");
+        WasmModuleBuilder.WriteLargeModule(file, 3 * 1024 * 1024 + 321, seed: 9);
+        using var layer = new MemoryStream();
+        var expected = await ImageLayerWriter.WriteAsync(file, layer, Ct);
+        using var test = new TestClient();
+        var reports = new List<TransferProgress>();
+        var progress = new SynchronousProgress(reports.Add);
+
+        var push = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/streamed/big:v1"), file, new WasmPushOptions(), progress, Ct);
+        await using var pull = await test.Client.PullAsync(TestClient.Ref($"{registry.Server.Host}/streamed/big:v1"), null, Ct);
+        var saved = await pull.SaveToFileAsync(dir.Combine("out.wasm"), null, Ct);
+
+        var pushedLayer = Assert.Single(push.Manifest.Layers);
+        Assert.Equal(expected.Digest, pushedLayer.Digest);
+        Assert.Equal(expected.Size, pushedLayer.Size);
+        Assert.Equal(expected.WasmSha256, push.WasmSha256);
+        Assert.Equal(Digest.ComputeSha256(await File.ReadAllBytesAsync(file, Ct)), push.WasmSha256);
+        Assert.Equal(push.WasmSha256, saved.Sha256);
+        Assert.Equal(await File.ReadAllBytesAsync(file, Ct), await File.ReadAllBytesAsync(saved.Path, Ct));
+        Assert.Equal(push.ManifestDigest, pull.ManifestDigest);
+        Assert.NotEmpty(reports);
+        Assert.Equal(reports[^1].TotalBytes, reports[^1].BytesTransferred);
+        Assert.True(reports[^1].BytesTransferred > new FileInfo(file).Length, "the config is part of the total");
+        Assert.Equal(reports.Select(r => r.BytesTransferred).Order(), reports.Select(r => r.BytesTransferred));
+    }
+
+    [Fact]
+    public async Task PushAsync_ImageToItsOwnDigest_PushesTheSameManifestAsATag()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("m.wasm");
+        WasmModuleBuilder.WriteLargeModule(file, 200 * 1024, seed: 4);
+        using var test = new TestClient();
+        var tagged = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/bydigest/a:v1"), file, new WasmPushOptions(), null, Ct);
+
+        var byDigest = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/bydigest/b@{tagged.ManifestDigest}"), file, new WasmPushOptions(), null, Ct);
+
+        Assert.Equal(tagged.ManifestDigest, byDigest.ManifestDigest);
+        Assert.Equal(tagged.WasmSha256, byDigest.WasmSha256);
+    }
+
+    [Fact]
     public async Task PullAsync_MissingTag_ThrowsNotFound()
     {
         using var test = new TestClient();
@@ -169,4 +214,10 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
 
         Assert.Equal(new FileInfo(file).Length, error.DeclaredSize);
     }
+}
+
+/// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, so reports could arrive late).</summary>
+internal sealed class SynchronousProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
+{
+    public void Report(TransferProgress value) => report(value);
 }

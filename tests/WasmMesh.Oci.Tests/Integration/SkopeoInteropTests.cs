@@ -54,6 +54,9 @@ public sealed class SkopeoInteropTests(PlainRegistry registry) : IClassFixture<P
     [InlineData("cncf")]
     [InlineData("oras")]
     [InlineData("oci-image")]
+    [InlineData("oras-file")]
+    [InlineData("oras-file-by-magic")]
+    [InlineData("plugin-in-earlier-layer")]
     public async Task PullAsync_LayoutPushedBySkopeoFromOciLayout_IsByteIdentical(string kind)
     {
         var skopeo = ExternalBinary.Require("skopeo", "skopeo");
@@ -62,21 +65,45 @@ public sealed class SkopeoInteropTests(PlainRegistry registry) : IClassFixture<P
         {
             "cncf" => TestLayouts.Raw(WasmLayout.CncfWasmArtifact, MediaTypes.CncfWasmConfig, "{}"u8.ToArray(), MediaTypes.CncfWasmLayer, wasm),
             "oras" => TestLayouts.OrasArchive(wasm),
+            "oras-file" => TestLayouts.OrasFile(wasm),
+            "oras-file-by-magic" => TestLayouts.OrasFile(wasm, "filter"),
+            "plugin-in-earlier-layer" => TestLayouts.PluginInEarlierLayer(wasm),
             _ => TestLayouts.OciImage(wasm, "./plugin.wasm"),
         };
         using var dir = new TempDirectory();
-        var ociDir = dir.Combine("layout");
-        await WriteOciLayoutAsync(ociDir, layout, "v1");
-        var reference = TestClient.Ref($"{registry.Server.Host}/skopeo/from-{kind}:v1");
-
-        var result = await ProcessRunner.RunAsync(skopeo, ["copy", "--dest-tls-verify=false", $"oci:{ociDir}:v1", $"docker://{reference}"], cancellationToken: Ct);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var reference = await CopyWithSkopeoAsync(skopeo, dir, layout, $"from-{kind}");
 
         using var test = new TestClient();
         await using var pull = await test.Client.PullAsync(reference, null, Ct);
         var saved = await pull.SaveToFileAsync(dir.Combine("out", "filter.wasm"), null, Ct);
         Assert.Equal(layout.Expected, pull.Layout);
         Assert.Equal(wasm, await File.ReadAllBytesAsync(saved.Path, Ct));
+    }
+
+    [Fact]
+    public async Task PullAsync_ImageHoldingNoModule_SaysWhatEachLayerHolds()
+    {
+        var skopeo = ExternalBinary.Require("skopeo", "skopeo");
+        var layout = TestLayouts.NoModule();
+        using var dir = new TempDirectory();
+        var reference = await CopyWithSkopeoAsync(skopeo, dir, layout, "no-module");
+
+        using var test = new TestClient();
+        var error = await Assert.ThrowsAsync<UnsupportedWasmLayoutException>(() => test.Client.PullAsync(reference, null, Ct));
+
+        Assert.Contains($"layer 1 ({MediaTypes.OciLayerTarGzip}) holds files README.md, etc/config.yaml, no plugin.wasm", error.Message, StringComparison.Ordinal);
+        Assert.Contains("layer 2 (text/plain \"NOTES.txt\") holds a file starting with", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes a layout as an OCI layout directory and copies it into the registry with <c>skopeo copy oci:… docker://…</c>.</summary>
+    private async Task<ImageReference> CopyWithSkopeoAsync(string skopeo, TempDirectory dir, BuiltLayout layout, string repository)
+    {
+        var ociDir = dir.Combine("layout");
+        await WriteOciLayoutAsync(ociDir, layout, "v1");
+        var reference = TestClient.Ref($"{registry.Server.Host}/skopeo/{repository}:v1");
+        var result = await ProcessRunner.RunAsync(skopeo, ["copy", "--dest-tls-verify=false", $"oci:{ociDir}:v1", $"docker://{reference}"], cancellationToken: Ct);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return reference;
     }
 
     private static async Task WriteOciLayoutAsync(string path, BuiltLayout layout, string tag)

@@ -22,6 +22,33 @@ public sealed class LayoutDetectorTests
     }
 
     [Fact]
+    public void Candidates_OrasFile_IsTheTitledWasmLayerFirst()
+    {
+        var layout = TestLayouts.OrasFile(Wasm);
+        var manifest = JsonSerializer.Deserialize(layout.Manifest, OciJsonContext.Default.ImageManifest)!;
+
+        var candidates = LayoutDetector.Candidates(manifest, layout.MediaType, "test");
+
+        Assert.Equal(WasmLayout.OrasFile, candidates[0].Layout);
+        Assert.False(candidates[0].IsArchive);
+        Assert.True(candidates[0].Probe);
+        Assert.Equal(WasmMesh.Digest.ComputeSha256(Wasm), candidates[0].Layer.Digest);
+    }
+
+    [Fact]
+    public void Candidates_PluginInAnEarlierLayer_TriesEveryTarLayerLastFirst()
+    {
+        var layout = TestLayouts.PluginInEarlierLayer(Wasm);
+        var manifest = JsonSerializer.Deserialize(layout.Manifest, OciJsonContext.Default.ImageManifest)!;
+
+        var candidates = LayoutDetector.Candidates(manifest, layout.MediaType, "test");
+
+        Assert.Equal([manifest.Layers[1], manifest.Layers[0]], candidates.Select(c => c.Layer));
+        Assert.All(candidates, c => Assert.True(c.IsArchive));
+        Assert.All(candidates, c => Assert.Equal(WasmLayout.OciImage, c.Layout));
+    }
+
+    [Fact]
     public void Detect_UnknownLayerTypes_ThrowsNamingThem()
     {
         var manifest = JsonSerializer.Deserialize(

@@ -67,6 +67,39 @@ internal static class TestLayouts
         return new BuiltLayout(WasmLayout.OrasArchive, MediaTypes.OciManifest, manifest, [empty, readme, layer]);
     }
 
+    /// <summary>What <c>oras push ref plugin.wasm</c> writes: the module itself as a layer of ORAS's default media type, titled.</summary>
+    public static BuiltLayout OrasFile(byte[] wasm, string title = "plugin.wasm")
+    {
+        var readme = Encoding.UTF8.GetBytes("# plugin docs\n");
+        var empty = "{}"u8.ToArray();
+        var manifest = Manifest(
+            MediaTypes.OciManifest,
+            "application/vnd.unknown.artifact.v1",
+            (MediaTypes.OciEmpty, empty),
+            [(MediaTypes.OciLayerTar, wasm, title), (MediaTypes.OciLayerTar, readme, "README.md")]);
+        return new BuiltLayout(WasmLayout.OrasFile, MediaTypes.OciManifest, manifest, [empty, wasm, readme]);
+    }
+
+    /// <summary>An image whose plugin.wasm sits in an earlier layer than the last (later layers add documentation).</summary>
+    public static BuiltLayout PluginInEarlierLayer(byte[] wasm)
+    {
+        var plugin = TarGz(("plugin.wasm", wasm));
+        var docs = TarGz(("README.md", "# docs"u8.ToArray()), ("LICENSE", "Apache-2.0"u8.ToArray()));
+        var config = Config();
+        var manifest = Manifest(MediaTypes.OciManifest, null, (MediaTypes.OciConfig, config), [(MediaTypes.OciLayerTarGzip, plugin, null), (MediaTypes.OciLayerTarGzip, docs, null)]);
+        return new BuiltLayout(WasmLayout.OciImage, MediaTypes.OciManifest, manifest, [config, plugin, docs]);
+    }
+
+    /// <summary>An image holding no module at all: a docs layer and a titled text file.</summary>
+    public static BuiltLayout NoModule()
+    {
+        var docs = TarGz(("README.md", "# docs"u8.ToArray()), ("etc/config.yaml", "a: 1"u8.ToArray()));
+        var notes = Encoding.UTF8.GetBytes("release notes\n");
+        var config = Config();
+        var manifest = Manifest(MediaTypes.OciManifest, null, (MediaTypes.OciConfig, config), [(MediaTypes.OciLayerTarGzip, docs, null), ("text/plain", notes, "NOTES.txt")]);
+        return new BuiltLayout(WasmLayout.OciImage, MediaTypes.OciManifest, manifest, [config, docs, notes]);
+    }
+
     public static BuiltLayout Wasme(byte[] wasm)
     {
         var config = "{\"type\":\"envoy_proxy\",\"abiVersions\":[\"v0-4d2c4e9\"]}"u8.ToArray();

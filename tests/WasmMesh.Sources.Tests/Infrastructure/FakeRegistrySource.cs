@@ -16,6 +16,17 @@ internal sealed class FakeRegistrySource : IRegistryModuleSource
 
     public ReadOnlyMemory<byte> LastPullSecret { get; private set; }
 
+    /// <summary>When set, pulls wait for it before they answer.</summary>
+    public TaskCompletionSource? PullGate { get; init; }
+
+    public async Task WaitForPullsAsync(int count, CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _pulls) < count)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
     public Digest Push(string repositoryAndTag, byte[] module)
     {
         var manifest = Digest.ComputeSha256([.. "manifest:"u8, .. module]);
@@ -32,12 +43,17 @@ internal sealed class FakeRegistrySource : IRegistryModuleSource
             : throw new WasmSourceException(WasmSourceKind.Registry, image.ToString(), "manifest unknown", System.Net.HttpStatusCode.NotFound, isTransient: false);
     }
 
-    public Task<RegistryModule> PullAsync(ImageReference image, ReadOnlyMemory<byte> pullSecret, CancellationToken cancellationToken)
+    public async Task<RegistryModule> PullAsync(ImageReference image, ReadOnlyMemory<byte> pullSecret, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _pulls);
+        if (PullGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         LastPullSecret = pullSecret;
         var manifest = image.Digest ?? throw new InvalidOperationException("pulls are expected by digest");
         var stream = new MemoryStream(_manifests[manifest]);
-        return Task.FromResult(new RegistryModule(manifest, "test-layout", stream, stream));
+        return new RegistryModule(manifest, "test-layout", stream, stream);
     }
 }
