@@ -273,8 +273,7 @@ public sealed class AutoWasmReconciler : IReconciler
         Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
         var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
         var current = resource.Status;
-        if (current is { Phase: AutoWasmPhase.Synced, Sha256: { } sha } && current.ObservedGeneration == resource.Metadata.Generation
-            && Digest.TryParse("sha256:" + sha, out var digest)
+        if (current is { Phase: AutoWasmPhase.Synced, Sha256: { } digest } && current.ObservedGeneration == resource.Metadata.Generation
             && await _modules.FindAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
         {
             var unreachable = new StatusCondition
