@@ -54,7 +54,15 @@ public static class OperatorServiceCollectionExtensions
         var builder = services.AddWasmMeshControllers();
         builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
         builder.AddController<AutoWasmReconciler>(ControllerName)
-            .AddInformerSource(sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
+            .AddInformerSource(
+                sp => sp.GetRequiredService<Informer<AutoWasmResource>>(),
+                // Our own status writes come back as updates: only a change the reconcile depends on queues the key.
+                e => RelevantChange.Requeues(
+                    e.Type,
+                    e.OldObject is { Metadata: var old } ? new RelevantMetadata(old.Uid, old.Generation, old.DeletionTimestamp is not null, old.Labels, old.Annotations, old.Finalizers) : null,
+                    new RelevantMetadata(e.Object.Metadata.Uid, e.Object.Metadata.Generation, e.Object.Metadata.DeletionTimestamp is not null, e.Object.Metadata.Labels, e.Object.Metadata.Annotations, e.Object.Metadata.Finalizers))
+                    ? [new ObjectKey(e.Namespace, e.Name)]
+                    : []);
         // The worker count follows the operator options, wherever they were set (code, configuration).
         services.AddOptions<ControllerOptions>(ControllerName)
             .Configure<IOptions<AutoWasmOperatorOptions>>((controller, operatorOptions) => controller.MaxConcurrentReconciles = operatorOptions.Value.Workers);

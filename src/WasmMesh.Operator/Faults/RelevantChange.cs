@@ -13,9 +13,9 @@ internal readonly record struct RelevantMetadata(
     string? Uid,
     long? Generation,
     bool Deleting,
-    IDictionary<string, string>? Labels,
-    IDictionary<string, string>? Annotations,
-    IList<string>? Finalizers);
+    IEnumerable<KeyValuePair<string, string>>? Labels,
+    IEnumerable<KeyValuePair<string, string>>? Annotations,
+    IEnumerable<string>? Finalizers);
 
 /// <summary>
 /// Decides whether an informer event should queue a reconcile, as controller-runtime's
@@ -45,28 +45,14 @@ internal static class RelevantChange
             || !SameList(before.Finalizers, current.Finalizers);
     }
 
-    private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    private static bool SameMap(IEnumerable<KeyValuePair<string, string>>? a, IEnumerable<KeyValuePair<string, string>>? b)
     {
-        var left = a ?? EmptyMap;
-        var right = b ?? EmptyMap;
-        if (left.Count != right.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in left)
-        {
-            if (!right.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var left = (a ?? []).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var right = (b ?? []).ToList();
+        return left.Count == right.Count
+            && right.All(p => left.TryGetValue(p.Key, out var value) && string.Equals(value, p.Value, StringComparison.Ordinal));
     }
 
-    private static bool SameList(IList<string>? a, IList<string>? b)
+    private static bool SameList(IEnumerable<string>? a, IEnumerable<string>? b)
         => (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
-
-    private static readonly Dictionary<string, string> EmptyMap = new(StringComparer.Ordinal);
 }
