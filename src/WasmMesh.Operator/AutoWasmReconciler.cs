@@ -126,7 +126,7 @@ public sealed class AutoWasmReconciler : IReconciler
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            return await FailedAsync(resource, FailureClassifier.Classify(e), cancellationToken).ConfigureAwait(false);
+            return await FailedAsync(key, resource, FailureClassifier.Classify(e), cancellationToken).ConfigureAwait(false);
         }
 
         var desired = ResourceMapper.ToResource(_builder.Build(model!, module.Sha256));
@@ -267,9 +267,8 @@ public sealed class AutoWasmReconciler : IReconciler
     /// a Synced AutoWasm whose module is still served keeps it Synced with <c>SourceReachable=False</c>: sidecars keep the
     /// module and EnvoyFilter they have.
     /// </summary>
-    private async Task<ReconcileResult> FailedAsync(AutoWasmResource resource, ReconcileFailure failure, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> FailedAsync(string key, AutoWasmResource resource, ReconcileFailure failure, CancellationToken cancellationToken)
     {
-        var key = $"{resource.Metadata.Namespace}/{resource.Metadata.Name}";
         Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
         var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
         var current = resource.Status;
