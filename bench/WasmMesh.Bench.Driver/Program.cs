@@ -1,3 +1,4 @@
+using k8s;
 // Load and observation driver for the controller benchmarks (bench/run.sh, section "controller" and "cachefill").
 // It talks to the Kubernetes API (test) server through the WasmMesh Kubernetes client; every command prints
 // machine-readable lines ("key value ...") that bench/lib parses.
@@ -117,17 +118,17 @@ internal static class Commands
     {
         using var client = Client(options);
         var now = DateTimeOffset.UtcNow;
-        await client.Leases().CreateAsync(new Lease
+        await client.CoordinationV1.CreateNamespacedLeaseAsync(new k8s.Models.V1Lease
         {
-            Metadata = new ObjectMeta { Name = options.Get("name"), Namespace = options.Get("namespace", "default") },
-            Spec = new LeaseSpec
+            Metadata = new k8s.Models.V1ObjectMeta { Name = options.Get("name") },
+            Spec = new k8s.Models.V1LeaseSpec
             {
                 HolderIdentity = options.Get("holder", "benchmark-holder"),
                 LeaseDurationSeconds = options.Int("seconds", 3600),
-                AcquireTime = now,
-                RenewTime = now,
+                AcquireTime = now.UtcDateTime,
+                RenewTime = now.UtcDateTime,
             },
-        });
+        }, options.Get("namespace", "default"));
         Console.WriteLine("lease created");
         return 0;
     }
@@ -165,7 +166,7 @@ internal static class Commands
 
                     if (e.Type == WatchEventType.Deleted)
                     {
-                        if (phases.Remove(e.Object.Metadata.Name!, out var old) && old == "Synced")
+                        if (phases.Remove(e.Metadata.Name!, out var old) && old == "Synced")
                         {
                             synced--;
                         }
@@ -173,7 +174,11 @@ internal static class Commands
                         continue;
                     }
 
-                    Track(e.Object);
+                    if (e.Object is { } item)
+                    {
+                        Track(item);
+                    }
+
                     Report();
                     if (markIndex >= marks.Length)
                     {
@@ -336,7 +341,7 @@ internal static class Commands
             {
                 await foreach (var e in filters.WatchAsync(ns, new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion, TimeoutSeconds = 3600 }, stop.Token))
                 {
-                    if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Object.Metadata.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal))
+                    if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Metadata.Name is { } name && name.StartsWith(prefix, StringComparison.Ordinal))
                     {
                         Waiter(name).TrySetResult(Stopwatch.GetTimestamp());
                     }
@@ -419,8 +424,8 @@ internal static class Commands
         return (leader, depth, active, reconciles);
     }
 
-    private static KubernetesClient Client(Options options)
-        => new(KubernetesClientConfiguration.LoadKubeconfig(options.Get("kubeconfig")));
+    private static k8s.Kubernetes Client(Options options)
+        => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Get("kubeconfig")));
 
     private static GenericKubernetesObject AutoWasm(string ns, string name, string url, int index)
     {
@@ -431,11 +436,36 @@ internal static class Commands
         {
             ApiVersion = "wasm.tcm.io/v1alpha1",
             Kind = "AutoWasm",
-            Metadata = new ObjectMeta { Name = name, Namespace = ns },
+            Metadata = new k8s.Models.V1ObjectMeta { Name = name, NamespaceProperty = ns },
             Fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["spec"] = spec },
         };
     }
 }
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(GenericKubernetesObject))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
 internal sealed partial class DriverJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>Any resource: type meta and metadata typed, every other field kept as JSON.</summary>
+internal sealed class GenericKubernetesObject : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
+{
+    [System.Text.Json.Serialization.JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = null!;
+
+    [System.Text.Json.Serialization.JsonPropertyName("kind")]
+    public string Kind { get; set; } = null!;
+
+    [System.Text.Json.Serialization.JsonPropertyName("metadata")]
+    public k8s.Models.V1ObjectMeta Metadata { get; set; } = new();
+
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public IDictionary<string, JsonElement>? Fields { get; set; }
+}
+
+internal static class GenericClientExtensions
+{
+    public static IKubernetesResourceClient<GenericKubernetesObject> Generic(this k8s.IKubernetes client, KubernetesResourceType type) =>
+        client.Resource(type, DriverJson.Default.GenericKubernetesObject);
+}

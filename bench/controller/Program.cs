@@ -1,3 +1,4 @@
+using k8s;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

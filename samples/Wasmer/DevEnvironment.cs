@@ -15,6 +15,7 @@ internal static class DevEnvironment
         await server.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
         await server.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
         await server.ApplyYamlAsync(IstioCrds.WasmPluginYaml, cancellationToken);
+        await server.ApplyYamlAsync(IstioCrds.TrafficExtensionYaml, cancellationToken);
         await server.ApplyYamlAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n", cancellationToken);
         var kubeconfig = Path.GetFullPath(Path.Combine(directory, "kubeconfig"));
         await server.WriteKubeconfigAsync(kubeconfig, cancellationToken);

@@ -16,7 +16,7 @@ args = args.Where(a => a != "--dev").ToArray();
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine("""
-        wasmer: serves proxy-wasm modules to Envoy and writes EnvoyFilters for AutoWasm resources.
+        wasmer: serves proxy-wasm modules to Envoy and writes the Istio resource (EnvoyFilter, WasmPlugin, …) for AutoWasm resources.
 
         Usage: wasmer [--dev] [--Wasmer:Key=value ...]
 
@@ -28,6 +28,11 @@ if (args.Contains("--help") || args.Contains("-h"))
           --Wasmer:ServicePort=N         the Service port in EnvoyFilters (default the HTTP port)
           --Wasmer:CacheDirectory=DIR --Wasmer:CacheBudgetBytes=N --Wasmer:LeaseName=wasmer-leader
           --Wasmer:LeaseDuration=00:00:15 --Wasmer:RenewDeadline=00:00:10 --Wasmer:RetryPeriod=00:00:02
+          --Wasmer:Output=EnvoyFilter    default output: EnvoyFilter, EnvoyFilterECDS, WasmPlugin, TrafficExtension
+          --Wasmer:IstioVersion=1.25     oldest Istio release of the mesh (fields it lacks are never written)
+          --Wasmer:FetchRetries=5 --Wasmer:RetryBaseInterval=00:00:01 --Wasmer:RetryMaxInterval=00:00:30
+                                         Envoy's remote fetch retries (negative: none, Envoy's default of one)
+          --Wasmer:Preflight=true        check each module's ABI export and imports before writing anything
         Settings also come from appsettings.json and WASMER__KEY environment variables.
         """);
     return 0;
@@ -81,7 +86,6 @@ builder.Services.AddWasmMeshKubernetes(o =>
 {
     o.KubeconfigPath = kubeconfig;
     o.Context = settings.Context;
-    o.FieldManager = "wasmer";
 });
 builder.Services.AddWasmMeshServing()
     .ConfigureCache(o =>
@@ -100,6 +104,12 @@ builder.Services.AddWasmMeshOperator(o =>
         o.EnvoyFilter.ServiceNamespace = settings.ServiceNamespace;
         o.EnvoyFilter.ServicePort = settings.ServicePort ?? settings.Port;
         o.EnvoyFilter.ClusterDomain = settings.ClusterDomain;
+        o.EnvoyFilter.IstioVersion = settings.IstioVersion;
+        o.EnvoyFilter.FetchRetries = settings.FetchRetries < 0 ? null : settings.FetchRetries;
+        o.EnvoyFilter.RetryBaseInterval = settings.RetryBaseInterval;
+        o.EnvoyFilter.RetryMaxInterval = settings.RetryMaxInterval;
+        o.DefaultOutput = settings.Output;
+        o.Preflight = settings.Preflight;
     })
     .UseKubernetesLeaderLock()
     .ConfigureLeaderElection(o =>

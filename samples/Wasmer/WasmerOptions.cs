@@ -1,3 +1,6 @@
+using WasmMesh.Istio;
+using WasmMesh.Model;
+using WasmMesh.Operator;
 namespace Wasmer;
 
 /// <summary>wasmer's settings, bound from the <c>Wasmer</c> configuration section (appsettings, WASMER__* environment variables, --Wasmer:Key=value arguments).</summary>
@@ -59,4 +62,22 @@ internal sealed class WasmerOptions
 
     /// <summary>Allow object sources and registries on loopback addresses (always on in --dev).</summary>
     public bool AllowLoopbackSources { get; set; }
+
+    /// <summary>The Istio resource written for AutoWasms without spec.output: EnvoyFilter (default), EnvoyFilterECDS, WasmPlugin or TrafficExtension.</summary>
+    public IstioOutputKind Output { get; set; } = IstioOutputKind.EnvoyFilter;
+
+    /// <summary>The oldest Istio release of the mesh (e.g. 1.25); fields it lacks are never written. TrafficExtension needs 1.30.</summary>
+    public string IstioVersion { get; set; } = IstioRelease.Default.ToString();
+
+    /// <summary>Retries of Envoy's remote module fetch written into EnvoyFilters; default 5; negative writes none (Envoy's own default: one retry).</summary>
+    public int FetchRetries { get; set; } = AutoWasmOperatorOptions.DefaultFetchRetries;
+
+    /// <summary>The first back-off between fetch retries; default 1 s.</summary>
+    public TimeSpan RetryBaseInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest back-off between fetch retries; default 30 s.</summary>
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether modules are checked (ABI export, imports Envoy provides) before anything is written; default true.</summary>
+    public bool Preflight { get; set; } = true;
 }

@@ -9,6 +9,9 @@ public sealed record WasmModuleInfo
     /// <summary>Every export name, in module order.</summary>
     public required IReadOnlyList<string> Exports { get; init; }
 
+    /// <summary>Every import, in module order.</summary>
+    public IReadOnlyList<WasmImport> Imports { get; init; } = [];
+
     /// <summary>The proxy-wasm ABI marker export, e.g. <c>proxy_abi_version_0_2_0</c>; <see langword="null"/> when absent.</summary>
     public string? ProxyAbiVersion => Exports.FirstOrDefault(e => e.StartsWith(WasmModuleInspector.ProxyAbiExportPrefix, StringComparison.Ordinal));
 

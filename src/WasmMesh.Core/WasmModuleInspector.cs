@@ -4,8 +4,8 @@ using System.Text;
 namespace WasmMesh;
 
 /// <summary>
-/// Reads a WebAssembly module's header and export section from a stream, without buffering the module:
-/// every other section is skipped.
+/// Reads a WebAssembly module's header, import section and export section from a stream, without buffering the
+/// module: every other section is skipped.
 /// </summary>
 public static class WasmModuleInspector
 {
@@ -15,6 +15,7 @@ public static class WasmModuleInspector
     /// <summary>The length of the module header (magic and version).</summary>
     public const int HeaderLength = 8;
 
+    private const byte ImportSectionId = 2;
     private const byte ExportSectionId = 7;
     private const int MaxExportSectionBytes = 16 * 1024 * 1024;
 
@@ -30,7 +31,7 @@ public static class WasmModuleInspector
     /// <param name="module">The module bytes.</param>
     /// <param name="subject">What is inspected, for error messages.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The header version and exports.</returns>
+    /// <returns>The header version, imports and exports.</returns>
     /// <exception cref="InvalidWasmModuleException">The content is not a well-formed module.</exception>
     public static async Task<WasmModuleInfo> InspectAsync(Stream module, string subject, CancellationToken cancellationToken = default)
     {
@@ -56,6 +57,7 @@ public static class WasmModuleInspector
         }
 
         var exports = new List<string>();
+        var imports = new List<WasmImport>();
         while (true)
         {
             var id = await reader.ReadByteOrEndAsync(cancellationToken).ConfigureAwait(false);
@@ -65,16 +67,24 @@ public static class WasmModuleInspector
             }
 
             var size = await reader.ReadVarUInt32Async(cancellationToken).ConfigureAwait(false);
-            if (id == ExportSectionId)
+            if (id is ExportSectionId or ImportSectionId)
             {
+                var what = id == ExportSectionId ? "export" : "import";
                 if (size > MaxExportSectionBytes)
                 {
-                    throw new InvalidWasmModuleException(subject, $"the export section is {size} bytes, over the {MaxExportSectionBytes} byte limit", reader.Position);
+                    throw new InvalidWasmModuleException(subject, $"the {what} section is {size} bytes, over the {MaxExportSectionBytes} byte limit", reader.Position);
                 }
 
                 var section = new byte[size];
                 await reader.ReadExactlyAsync(section, cancellationToken).ConfigureAwait(false);
-                ParseExports(section, subject, reader.Position - size, exports);
+                if (id == ExportSectionId)
+                {
+                    ParseExports(section, subject, reader.Position - size, exports);
+                }
+                else
+                {
+                    ParseImports(section, subject, reader.Position - size, imports);
+                }
             }
             else
             {
@@ -82,13 +92,13 @@ public static class WasmModuleInspector
             }
         }
 
-        return new WasmModuleInfo { Version = version, Exports = exports };
+        return new WasmModuleInfo { Version = version, Exports = exports, Imports = imports };
     }
 
     /// <summary>Inspects a module file.</summary>
     /// <param name="path">The file path.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The header version and exports.</returns>
+    /// <returns>The header version, imports and exports.</returns>
     public static async Task<WasmModuleInfo> InspectFileAsync(string path, CancellationToken cancellationToken = default)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -122,14 +132,93 @@ public static class WasmModuleInspector
         }
     }
 
-    private static uint ReadVarUInt32(byte[] data, ref int pos, string subject, long baseOffset)
+    private static void ParseImports(byte[] section, string subject, long baseOffset, List<WasmImport> imports)
+    {
+        var pos = 0;
+        var count = ReadVarUInt32(section, ref pos, subject, baseOffset, "import");
+        for (var i = 0u; i < count; i++)
+        {
+            var module = ReadName(section, ref pos, subject, baseOffset);
+            var name = ReadName(section, ref pos, subject, baseOffset);
+            var kind = ReadByte(section, ref pos, subject, baseOffset);
+            switch (kind)
+            {
+                case 0x00: // function: type index
+                    _ = ReadVarUInt32(section, ref pos, subject, baseOffset, "import");
+                    break;
+                case 0x01: // table: reference type, limits
+                    _ = ReadByte(section, ref pos, subject, baseOffset);
+                    SkipLimits(section, ref pos, subject, baseOffset);
+                    break;
+                case 0x02: // memory: limits
+                    SkipLimits(section, ref pos, subject, baseOffset);
+                    break;
+                case 0x03: // global: value type, mutability
+                    _ = ReadByte(section, ref pos, subject, baseOffset);
+                    _ = ReadByte(section, ref pos, subject, baseOffset);
+                    break;
+                default:
+                    throw new InvalidWasmModuleException(subject, $"import {module}.{name} has unknown kind 0x{kind:x2}", baseOffset + pos - 1);
+            }
+
+            imports.Add(new WasmImport(module, name, (WasmImportKind)kind));
+        }
+    }
+
+    private static string ReadName(byte[] section, ref int pos, string subject, long baseOffset)
+    {
+        var length = ReadVarUInt32(section, ref pos, subject, baseOffset, "import");
+        if (pos + length > section.Length)
+        {
+            throw new InvalidWasmModuleException(subject, "an import name runs past the end of the import section", baseOffset + pos);
+        }
+
+        var name = Encoding.UTF8.GetString(section, pos, (int)length);
+        pos += (int)length;
+        return name;
+    }
+
+    private static byte ReadByte(byte[] section, ref int pos, string subject, long baseOffset)
+    {
+        if (pos >= section.Length)
+        {
+            throw new InvalidWasmModuleException(subject, "the import section is truncated", baseOffset + pos);
+        }
+
+        return section[pos++];
+    }
+
+    private static void SkipLimits(byte[] section, ref int pos, string subject, long baseOffset)
+    {
+        var flags = ReadByte(section, ref pos, subject, baseOffset);
+        SkipVarUInt64(section, ref pos, subject, baseOffset);
+        if ((flags & 0x01) != 0)
+        {
+            SkipVarUInt64(section, ref pos, subject, baseOffset);
+        }
+    }
+
+    private static void SkipVarUInt64(byte[] section, ref int pos, string subject, long baseOffset)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            if ((ReadByte(section, ref pos, subject, baseOffset) & 0x80) == 0)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidWasmModuleException(subject, "an integer in the import section is malformed", baseOffset + pos);
+    }
+
+    private static uint ReadVarUInt32(byte[] data, ref int pos, string subject, long baseOffset, string section = "export")
     {
         uint result = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {
             if (pos >= data.Length)
             {
-                throw new InvalidWasmModuleException(subject, "the export section is truncated", baseOffset + pos);
+                throw new InvalidWasmModuleException(subject, $"the {section} section is truncated", baseOffset + pos);
             }
 
             var b = data[pos++];
@@ -140,7 +229,7 @@ public static class WasmModuleInspector
             }
         }
 
-        throw new InvalidWasmModuleException(subject, "an integer in the export section is malformed", baseOffset + pos);
+        throw new InvalidWasmModuleException(subject, $"an integer in the {section} section is malformed", baseOffset + pos);
     }
 
     private sealed class Reader(Stream stream, string subject)

@@ -105,12 +105,47 @@ public sealed class EnvoyFilterBuilder
         return $"{resource.NamespaceOrDefault}.{resource.Metadata.Name}";
     }
 
+    /// <summary>The Istio proxy versions that know <c>failure_policy</c> (1.25 and later), as a <c>proxyVersion</c> regular expression.</summary>
+    public const string FailurePolicyProxyVersions = @"^(1\.(2[5-9]|[3-9][0-9]|[1-9][0-9][0-9]+)|[2-9]|[1-9][0-9]+)([.-].*)?$";
+
+    /// <summary>The Istio proxy versions before 1.25, which know only <c>fail_open</c>, as a <c>proxyVersion</c> regular expression.</summary>
+    public const string FailOpenOnlyProxyVersions = @"^1\.([0-9]|1[0-9]|2[0-4])([.-].*)?$";
+
+    /// <summary>The ECDS name of an AutoWasm's filter: <c>wasmmesh/&lt;namespace&gt;/&lt;name&gt;</c>.</summary>
+    /// <param name="resource">The AutoWasm.</param>
+    /// <returns>The name.</returns>
+    public static string ExtensionConfigName(AutoWasm resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return $"wasmmesh/{resource.NamespaceOrDefault}/{resource.Metadata.Name}";
+    }
+
+    /// <summary>The module URL the istio-agent fetches (ECDS, WasmPlugin, TrafficExtension): scheme, service FQDN, port, digest.</summary>
+    /// <param name="sha256">The module's sha256.</param>
+    /// <returns>E.g. <c>http://wasmer.istio-system.svc.cluster.local:8081/wasm/&lt;sha256&gt;</c>.</returns>
+    public string AgentModuleUrl(Digest sha256)
+        => $"{(string.IsNullOrEmpty(_options.UriScheme) ? "http" : _options.UriScheme)}://{_options.ServiceName}.{_options.ServiceNamespace}.svc.{_options.ClusterDomain}:{_options.ServicePort.ToString(CultureInfo.InvariantCulture)}/wasm/{RequireSha256(sha256)}";
+
     /// <summary>Builds the EnvoyFilter for an AutoWasm whose module has the given sha256.</summary>
     /// <param name="resource">A valid AutoWasm (see <c>AutoWasmValidator</c>).</param>
     /// <param name="sha256">The sha256 of the module bytes.</param>
     /// <returns>The EnvoyFilter, named and namespaced as the AutoWasm.</returns>
     /// <exception cref="ArgumentException">The AutoWasm has no name, or the digest is not sha256.</exception>
-    public EnvoyFilter Build(AutoWasm resource, Digest sha256)
+    /// <exception cref="IstioOutputException">The phase cannot be anchored in the AutoWasm's context.</exception>
+    public EnvoyFilter Build(AutoWasm resource, Digest sha256) => Build(resource, sha256, ecds: false);
+
+    /// <summary>
+    /// Builds the ECDS form of the EnvoyFilter: an <c>EXTENSION_CONFIG</c> patch carrying the Wasm configuration (its
+    /// module URL with a scheme, so that istio-agent downloads it) and an <c>HTTP_FILTER</c> patch per port that loads it
+    /// through <c>configDiscovery</c>. A changed module then replaces the extension without draining listeners.
+    /// </summary>
+    /// <param name="resource">A valid AutoWasm.</param>
+    /// <param name="sha256">The sha256 of the module bytes.</param>
+    /// <returns>The EnvoyFilter.</returns>
+    /// <exception cref="IstioOutputException">The phase cannot be anchored in the AutoWasm's context.</exception>
+    public EnvoyFilter BuildEcds(AutoWasm resource, Digest sha256) => Build(resource, sha256, ecds: true);
+
+    private EnvoyFilter Build(AutoWasm resource, Digest sha256, bool ecds)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var name = resource.Metadata.Name;
@@ -121,8 +156,14 @@ public sealed class EnvoyFilterBuilder
 
         var hex = RequireSha256(sha256);
         var filter = resource.Spec.Filter;
-        var failOpen = filter.FailOpen == true;
-        var config = new PluginConfig
+        var trafficContext = filter.Context ?? TrafficContext.SidecarInbound;
+        var anchor = IstioFilterChain.AnchorFor(filter.Phase);
+        if (!anchor.Anchor.CanExistIn(trafficContext))
+        {
+            throw new IstioOutputException(ecds ? "EnvoyFilterECDS" : "EnvoyFilter", [$"spec.filter.phase: Istio never adds the {IstioFilterChain.PhaseName(filter.Phase)} anchor {anchor.Anchor.Name} on {ContextName(trafficContext)} listeners, so the patch would never apply; use output WasmPlugin or TrafficExtension, or another phase"]);
+        }
+
+        var baseConfig = new PluginConfig
         {
             Name = name,
             RootId = string.IsNullOrEmpty(filter.RootId) ? null : filter.RootId,
@@ -134,77 +175,139 @@ public sealed class EnvoyFilterBuilder
                 {
                     Remote = new RemoteDataSource
                     {
-                        HttpUri = new HttpUri { Uri = _uriPrefix + hex, Cluster = _cluster, Timeout = _timeout },
+                        HttpUri = new HttpUri { Uri = ecds ? AgentModuleUrl(sha256) : _uriPrefix + hex, Cluster = _cluster, Timeout = _timeout },
                         Sha256 = hex,
                         RetryPolicy = _retryPolicy,
                     },
                 },
             },
             Configuration = filter.Configuration is { } configuration ? new StringValue { Value = ConfigurationText(configuration) } : null,
-            FailOpen = failOpen && !_options.UseFailurePolicy ? true : null,
-            FailurePolicy = failOpen && _options.UseFailurePolicy ? "FAIL_OPEN" : null,
         };
 
-        var value = new HttpFilterValue
+        // One variant per proxy-version range: FailOpen is written as failOpen, which every proxy honours (Envoy 1.33+
+        // deprecates but accepts it); FailReload exists only on 1.25+ proxies (older ones fail closed). Setting both
+        // fields is rejected by Envoy, so a variant never has both.
+        var variants = (filter.EffectiveFailurePolicy, _options.UseFailurePolicy) switch
         {
-            Name = WasmFilterName,
-            TypedConfig = new WasmTypedStruct { Type = TypedStructType, TypeUrl = WasmTypeUrl, Value = new WasmFilterConfig { Config = config } },
-        };
-
-        var context = ContextName(filter.Context ?? TrafficContext.SidecarInbound);
-        var ports = filter.ApplyPorts.IsEmpty ? [(int?)null] : filter.ApplyPorts.Select(p => (int?)p).ToArray();
-        var patches = new EnvoyConfigObjectPatch[ports.Length];
-        for (var i = 0; i < ports.Length; i++)
-        {
-            patches[i] = new EnvoyConfigObjectPatch
+            (FailurePolicy.FailOpen, false) => [(null, baseConfig with { FailOpen = true })],
+            (FailurePolicy.FailOpen, true) => [(null, baseConfig with { FailurePolicy = "FAIL_OPEN" })],
+            (FailurePolicy.FailReload, true) => [(null, baseConfig with { FailurePolicy = "FAIL_RELOAD" })],
+            (FailurePolicy.FailReload, false) => new (ProxyMatch?, PluginConfig)[]
             {
-                ApplyTo = "HTTP_FILTER",
-                Match = new EnvoyConfigObjectMatch
+                (new ProxyMatch { ProxyVersion = FailurePolicyProxyVersions }, baseConfig with { FailurePolicy = "FAIL_RELOAD" }),
+                (new ProxyMatch { ProxyVersion = FailOpenOnlyProxyVersions }, baseConfig),
+            },
+            _ => new (ProxyMatch?, PluginConfig)[] { (null, baseConfig) },
+        };
+
+        var context = ContextName(trafficContext);
+        var ports = filter.ApplyPorts.IsEmpty ? [(int?)null] : filter.ApplyPorts.Select(p => (int?)p).ToArray();
+        var patches = new List<EnvoyConfigObjectPatch>();
+        var extensionName = ExtensionConfigName(resource);
+        if (ecds)
+        {
+            foreach (var (proxy, config) in variants)
+            {
+                patches.Add(new EnvoyConfigObjectPatch
                 {
-                    Context = context,
-                    Listener = new ListenerMatch
+                    ApplyTo = "EXTENSION_CONFIG",
+                    Match = proxy is null ? null : new EnvoyConfigObjectMatch { Proxy = proxy },
+                    Patch = new EnvoyPatch
                     {
-                        PortNumber = ports[i],
-                        FilterChain = new FilterChainMatch
-                        {
-                            Filter = new FilterMatch { Name = HttpConnectionManager, SubFilter = new SubFilterMatch { Name = Router } },
-                        },
+                        Operation = "ADD",
+                        Value = new HttpFilterValue { Name = extensionName, TypedConfig = Wrap(config) },
                     },
-                },
-                Patch = new EnvoyPatch { Operation = "INSERT_BEFORE", Value = value },
-            };
+                });
+            }
+
+            variants = [(null, baseConfig)];
         }
 
-        var metadata = new ObjectMetadata
+        foreach (var port in ports)
         {
-            Name = name,
-            Namespace = resource.NamespaceOrDefault,
-            Labels = _labels,
-            OwnerReferences = string.IsNullOrEmpty(resource.Metadata.Uid)
-                ? default(EquatableArray<OwnerReference>)
-                : new EquatableArray<OwnerReference>(new[]
+            foreach (var (proxy, config) in variants)
+            {
+                patches.Add(new EnvoyConfigObjectPatch
                 {
-                    new OwnerReference
+                    ApplyTo = "HTTP_FILTER",
+                    Match = new EnvoyConfigObjectMatch
                     {
-                        ApiVersion = resource.ApiVersion,
-                        Kind = resource.Kind,
-                        Name = name,
-                        Uid = resource.Metadata.Uid,
-                        Controller = true,
-                        BlockOwnerDeletion = true,
+                        Context = context,
+                        Proxy = proxy,
+                        Listener = new ListenerMatch
+                        {
+                            PortNumber = port,
+                            FilterChain = new FilterChainMatch
+                            {
+                                Filter = new FilterMatch { Name = HttpConnectionManager, SubFilter = new SubFilterMatch { Name = anchor.Anchor.Name } },
+                            },
+                        },
                     },
-                }),
-        };
+                    Patch = new EnvoyPatch
+                    {
+                        Operation = PhaseAnchor.Operation,
+                        Value = ecds
+                            ? new HttpFilterValue { Name = extensionName, ConfigDiscovery = EcdsSource }
+                            : new HttpFilterValue { Name = WasmFilterName, TypedConfig = Wrap(config) },
+                    },
+                });
+            }
+        }
 
         var labels = resource.Spec.Selector?.MatchLabels;
         return new EnvoyFilter
         {
-            Metadata = metadata,
+            Metadata = OutputMetadata(resource),
             Spec = new EnvoyFilterSpec
             {
-                ConfigPatches = patches,
+                ConfigPatches = patches.ToArray(),
                 WorkloadSelector = labels is { Count: > 0 } ? new WorkloadLabelSelector { Labels = labels } : null,
+
+                // Patches on one anchor apply in ascending priority and INSERT_BEFORE makes the first applied run first,
+                // so a higher spec priority becomes a lower EnvoyFilter priority.
+                Priority = filter.Priority is { } priority ? -priority : null,
             },
+        };
+    }
+
+    private static readonly ExtensionConfigSource EcdsSource = new()
+    {
+        ConfigSource = new ConfigSource { InitialFetchTimeout = "0s", ResourceApiVersion = "V3" },
+        TypeUrls = new EquatableArray<string>([ExtensionConfigSource.WasmTypeUrl, ExtensionConfigSource.RbacTypeUrl]),
+    };
+
+    private static WasmTypedStruct Wrap(PluginConfig config)
+        => new() { Type = TypedStructType, TypeUrl = WasmTypeUrl, Value = new WasmFilterConfig { Config = config } };
+
+    /// <summary>
+    /// The metadata of a resource generated for an AutoWasm: its name and namespace, the configured labels and, when its
+    /// uid is known, a controller owner reference so that deleting the AutoWasm deletes the resource.
+    /// </summary>
+    /// <param name="resource">The AutoWasm.</param>
+    /// <returns>The metadata.</returns>
+    public k8s.Models.V1ObjectMeta OutputMetadata(AutoWasm resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var name = resource.Metadata.Name;
+        return new k8s.Models.V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = resource.NamespaceOrDefault,
+            Labels = _labels?.ToDictionary(StringComparer.Ordinal),
+            OwnerReferences = string.IsNullOrEmpty(resource.Metadata?.Uid)
+                ? null
+                :
+                [
+                    new k8s.Models.V1OwnerReference
+                    {
+                        ApiVersion = resource.ApiVersion,
+                        Kind = resource.Kind,
+                        Name = name!,
+                        Uid = resource.Metadata.Uid,
+                        Controller = true,
+                        BlockOwnerDeletion = true,
+                    },
+                ],
         };
     }
 
@@ -239,7 +342,7 @@ public sealed class EnvoyFilterBuilder
         return $"{seconds.ToString(CultureInfo.InvariantCulture)}.{digits}s";
     }
 
-    private static string ConfigurationText(JsonElement configuration)
+    internal static string ConfigurationText(JsonElement configuration)
         => configuration.ValueKind == JsonValueKind.String ? configuration.GetString()! : JsonSerializer.Serialize(configuration, Model.ModelJsonContext.Default.JsonElement);
 
     private static string RequireSha256(Digest sha256)

@@ -58,6 +58,15 @@ public sealed class EnvoyFilterBuilderOptions
     /// </summary>
     public bool UseFailurePolicy { get; set; }
 
+    /// <summary>
+    /// The oldest Istio release (control plane) the mesh runs, e.g. <c>1.25</c>: generated resources use only fields that
+    /// release's CRDs have (see <see cref="IstioFieldTable"/>), and a spec that needs a newer field is refused with a
+    /// message instead of being written. Default <c>1.25</c>. TrafficExtension needs <c>1.30</c>.
+    /// </summary>
+    [Required]
+    [RegularExpression(@"^v?[1-9][0-9]*\.[0-9]{1,3}(\.[0-9]+)?$")]
+    public string IstioVersion { get; set; } = IstioRelease.Default.ToString();
+
     /// <summary>Labels added to every generated EnvoyFilter. Default none.</summary>
     public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

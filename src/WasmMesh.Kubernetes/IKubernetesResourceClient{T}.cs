@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+
 namespace WasmMesh.Kubernetes;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace WasmMesh.Kubernetes;
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public interface IKubernetesResourceClient<T>
-    where T : class
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>The resource type this client addresses.</summary>
     KubernetesResourceType ResourceType { get; }
@@ -31,7 +34,7 @@ public interface IKubernetesResourceClient<T>
     /// <param name="options">Selectors, page size and continue token.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The page with its resource version and continue token.</returns>
-    Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default);
+    Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Watches for changes. The sequence ends when the server closes the stream (e.g. after

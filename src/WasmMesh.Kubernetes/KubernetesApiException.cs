@@ -1,4 +1,5 @@
 using System.Net;
+using k8s.Models;
 
 namespace WasmMesh.Kubernetes;
 
@@ -13,7 +14,7 @@ public sealed class KubernetesApiException : WasmMeshException
     /// <param name="status">The parsed Status body, when there was one.</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="path">The request path, without the query string.</param>
-    public KubernetesApiException(HttpStatusCode statusCode, KubernetesStatus? status, string method, string path)
+    public KubernetesApiException(HttpStatusCode statusCode, V1Status? status, string method, string path)
         : base(BuildMessage(statusCode, status, method, path))
     {
         StatusCode = statusCode;
@@ -22,11 +23,25 @@ public sealed class KubernetesApiException : WasmMeshException
         Path = path;
     }
 
+    /// <summary>
+    /// The typed exception for a failed KubernetesClient (<c>IKubernetes</c>) call: the status code and the parsed
+    /// <c>Status</c> body of <paramref name="exception"/>'s response.
+    /// </summary>
+    /// <param name="exception">What KubernetesClient threw.</param>
+    /// <param name="method">The HTTP method, for the message.</param>
+    /// <param name="path">The request path (no query string), for the message.</param>
+    /// <returns>The exception to throw.</returns>
+    public static KubernetesApiException From(k8s.Autorest.HttpOperationException exception, string method, string path)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return KubernetesErrors.Map(exception, method, path);
+    }
+
     /// <summary>The HTTP status code.</summary>
     public HttpStatusCode StatusCode { get; }
 
     /// <summary>The parsed <c>Status</c> body, or null when the server sent none.</summary>
-    public KubernetesStatus? Status { get; }
+    public V1Status? Status { get; }
 
     /// <summary>The HTTP method of the failed request.</summary>
     public string Method { get; }
@@ -58,7 +73,7 @@ public sealed class KubernetesApiException : WasmMeshException
     /// <summary>403: the credentials lack permission.</summary>
     public bool IsForbidden => StatusCode == HttpStatusCode.Forbidden;
 
-    private static string BuildMessage(HttpStatusCode statusCode, KubernetesStatus? status, string method, string path)
+    private static string BuildMessage(HttpStatusCode statusCode, V1Status? status, string method, string path)
     {
         var reason = status?.Reason is { Length: > 0 } r ? r : statusCode.ToString();
         var detail = status?.Message is { Length: > 0 } m ? m : "the server returned no Status message";

@@ -1,6 +1,9 @@
+using k8s;
+using k8s.Exceptions;
+
 namespace WasmMesh.Kubernetes;
 
-/// <summary>Options of the Kubernetes client registered by <c>AddWasmMeshKubernetes</c>.</summary>
+/// <summary>Options of the <see cref="IKubernetes"/> client registered by <c>AddWasmMeshKubernetes</c>.</summary>
 public sealed class KubernetesClientOptions
 {
     /// <summary>
@@ -9,7 +12,7 @@ public sealed class KubernetesClientOptions
     /// </summary>
     public KubernetesClientConfiguration? Configuration { get; set; }
 
-    /// <summary>A kubeconfig path (or path list); null for <c>KUBECONFIG</c> or <c>~/.kube/config</c>. Default: null.</summary>
+    /// <summary>A kubeconfig path; null for <c>KUBECONFIG</c> (several files merged) or <c>~/.kube/config</c>. Default: null.</summary>
     public string? KubeconfigPath { get; set; }
 
     /// <summary>A kubeconfig context; null for the current context. Default: null.</summary>
@@ -24,22 +27,45 @@ public sealed class KubernetesClientOptions
     /// <summary>The User-Agent header. Default: <c>wasmmesh/0.1</c>.</summary>
     public string UserAgent { get; set; } = "wasmmesh/0.1";
 
-    /// <summary>The field manager sent with create, replace and patch requests that name none; null lets the server derive one. Default: null.</summary>
-    public string? FieldManager { get; set; }
-
-    /// <summary>Loads the configuration these options describe.</summary>
-    /// <returns>The configuration.</returns>
+    /// <summary>
+    /// Loads the configuration these options describe with KubernetesClient's <see cref="KubernetesClientConfiguration"/>
+    /// (kubeconfig merging, contexts, exec plugins, client certificates, CA, in-cluster service account).
+    /// </summary>
+    /// <returns>The configuration, with <see cref="RequestTimeout"/> and <see cref="UserAgent"/> applied.</returns>
     /// <exception cref="KubernetesConfigurationException">It cannot be loaded.</exception>
     public KubernetesClientConfiguration ResolveConfiguration()
     {
+        KubernetesClientConfiguration config;
         if (Configuration is not null)
         {
-            return Configuration;
+            config = Configuration;
+        }
+        else
+        {
+            var inCluster = InCluster ?? (KubeconfigPath is null && Context is null && KubernetesClientConfiguration.IsInCluster());
+            try
+            {
+                config = inCluster
+                    ? KubernetesClientConfiguration.InClusterConfig()
+                    : KubeconfigPath is null && Context is null
+                        ? KubernetesClientConfiguration.BuildDefaultConfig()
+                        : KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath ?? DefaultKubeconfigPath(), Context);
+            }
+            catch (Exception ex) when (ex is KubeConfigException or KubernetesClientException or IOException or UnauthorizedAccessException or FormatException or ArgumentException or YamlDotNet.Core.YamlException)
+            {
+                var where = inCluster ? "the in-cluster service account" : $"kubeconfig {KubeconfigPath ?? DefaultKubeconfigPath()}{(Context is null ? string.Empty : $" (context {Context})")}";
+                throw new KubernetesConfigurationException($"Cannot load the Kubernetes configuration from {where}: {ex.Message}. Fix the file or pass --kubeconfig/--context.", ex);
+            }
         }
 
-        var inCluster = InCluster ?? (KubeconfigPath is null && Context is null && KubernetesClientConfiguration.IsInCluster);
-        return inCluster
-            ? KubernetesClientConfiguration.LoadInCluster()
-            : KubernetesClientConfiguration.LoadKubeconfig(KubeconfigPath, Context);
+        config.HttpClientTimeout = RequestTimeout;
+        config.UserAgent ??= UserAgent;
+        return config;
+    }
+
+    private static string DefaultKubeconfigPath()
+    {
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        return string.IsNullOrEmpty(env) ? KubernetesClientConfiguration.KubeConfigDefaultLocation : env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
     }
 }

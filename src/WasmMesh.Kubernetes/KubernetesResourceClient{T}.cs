@@ -6,29 +6,50 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace WasmMesh.Kubernetes;
 
-/// <summary>The HTTP implementation of <see cref="IKubernetesResourceClient{T}"/>.</summary>
+/// <summary>
+/// <see cref="IKubernetesResourceClient{T}"/> over KubernetesClient's <see cref="IKubernetes"/>: reads and writes
+/// through the CustomObjects API (errors mapped by <see cref="KubernetesErrors"/>); lists and watches stream through
+/// the same client's HTTP pipeline (its TLS and credentials) and are decoded item by item with the caller's
+/// source-generated <see cref="JsonTypeInfo{T}"/>.
+/// </summary>
 internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
-    where T : class
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _kubernetes;
     private readonly JsonTypeInfo<T> _typeInfo;
+    private readonly string? _defaultNamespace;
 
-    public KubernetesResourceClient(KubernetesClient client, KubernetesResourceType resourceType, JsonTypeInfo<T> typeInfo)
+    public KubernetesResourceClient(IKubernetes kubernetes, KubernetesResourceType resourceType, JsonTypeInfo<T> typeInfo, string? defaultNamespace)
     {
-        _client = client;
+        _kubernetes = kubernetes;
         ResourceType = resourceType;
         _typeInfo = typeInfo;
+        _defaultNamespace = defaultNamespace;
     }
 
     public KubernetesResourceType ResourceType { get; }
 
-    public async Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default)
+    /// <summary>The CustomObjects API; core resources (no group) are listed and watched here but written through the typed API.</summary>
+    private ICustomObjectsOperations Objects => ResourceType.Group.Length > 0
+        ? _kubernetes.CustomObjects
+        : throw new NotSupportedException($"{ResourceType} is a core resource: this client lists and watches it; read and write it with the typed IKubernetes.CoreV1 operations.");
+
+    public Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default)
     {
-        using var response = await _client.SendAsync(HttpMethod.Get, ResourceType.ObjectPath(namespaceName, name), null, null, false, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+        var path = ResourceType.ObjectPath(namespaceName, name);
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        return ReadAsync(
+            "GET",
+            path,
+            () => ResourceType.Namespaced
+                ? Objects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, namespaceName!, plural, name, cancellationToken: cancellationToken)
+                : Objects.GetClusterCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, plural, name, cancellationToken: cancellationToken));
     }
 
     public async Task<T?> TryGetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default)
@@ -43,21 +64,9 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         }
     }
 
-    public async Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (meta, items) = await ListWithMetadataAsync(namespaceName, options, cancellationToken).ConfigureAwait(false);
-        var list = new T[items.Count];
-        var metadata = new ObjectMeta[items.Count];
-        for (var i = 0; i < list.Length; i++)
-        {
-            (list[i], metadata[i]) = items[i];
-        }
-
-        return new KubernetesList<T> { Metadata = meta, Items = list, ItemMetadata = metadata };
-    }
-
-    internal async Task<(ListMeta Metadata, List<(T Item, ObjectMeta Metadata)> Items)> ListWithMetadataAsync(string? namespaceName, ListOptions? options, CancellationToken cancellationToken)
-    {
+        var path = ResourceType.CollectionPath(namespaceName);
         var query = new QueryBuilder();
         if (options is not null)
         {
@@ -68,16 +77,32 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
             query.Add("resourceVersion", options.ResourceVersion);
         }
 
-        var path = ResourceType.CollectionPath(namespaceName);
-        using var response = await _client.SendAsync(HttpMethod.Get, path, query.ToString(), null, false, cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        if (_kubernetes is k8s.Kubernetes http)
+        {
+            using var response = await SendRawAsync(http, path, query.ToString(), cancellationToken).ConfigureAwait(false);
+            bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+            using var result = await KubernetesErrors.CallAsync(
+                () => string.IsNullOrEmpty(namespaceName) || !ResourceType.Namespaced
+                    ? Objects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, plural, continueParameter: options?.Continue, fieldSelector: options?.FieldSelector, labelSelector: options?.LabelSelector, limit: options?.Limit, resourceVersion: options?.ResourceVersion, cancellationToken: cancellationToken)
+                    : Objects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, namespaceName, plural, continueParameter: options?.Continue, fieldSelector: options?.FieldSelector, labelSelector: options?.LabelSelector, limit: options?.Limit, resourceVersion: options?.ResourceVersion, cancellationToken: cancellationToken),
+                "GET",
+                path).ConfigureAwait(false);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(result.Body, KubernetesJsonContext.Default.JsonElement);
+        }
+
         try
         {
-            return KubernetesJson.ParseList(bytes, _typeInfo);
+            var (meta, items, undecodable) = KubernetesJson.ParseList(bytes, _typeInfo);
+            return new ResourceList<T> { Metadata = meta, Items = items, Undecodable = undecodable };
         }
         catch (JsonException ex)
         {
-            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new KubernetesStatus { Status = "Failure", Message = $"the list response is not a valid {ResourceType.Kind} list: {ex.Message}" }, "GET", path);
+            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Status = "Failure", Message = $"the list response is not a valid {ResourceType.Kind} list: {ex.Message}" }, "GET", path);
         }
     }
 
@@ -92,7 +117,9 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         query.Add("allowWatchBookmarks", options.AllowWatchBookmarks ? "true" : null);
         query.Add("timeoutSeconds", options.TimeoutSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var path = ResourceType.CollectionPath(namespaceName);
-        using var response = await _client.SendAsync(HttpMethod.Get, path, query.ToString(), null, true, cancellationToken).ConfigureAwait(false);
+        var http = _kubernetes as k8s.Kubernetes
+            ?? throw new NotSupportedException($"Watching {ResourceType} needs the HTTP pipeline of a k8s.Kubernetes client; this IKubernetes is a {_kubernetes.GetType().Name}.");
+        using var response = await SendRawAsync(http, path, query.ToString(), cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -145,162 +172,223 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         }
     }
 
-    public Task<T> CreateAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<T> CreateAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var (body, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply: false);
-        return SendObjectAsync(HttpMethod.Post, ResourceType.CollectionPath(NamespaceOf(meta)), WriteQuery(options), JsonBody(body, "application/json"), cancellationToken);
+        var (body, meta) = Serialize(item, forApply: false);
+        var ns = NamespaceOf(meta);
+        var path = ResourceType.CollectionPath(ns);
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        return await ReadAsync(
+            "POST",
+            path,
+            () => ResourceType.Namespaced
+                ? Objects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, ns!, plural, DryRun(options?.DryRun), options?.FieldManager, cancellationToken: cancellationToken)
+                : Objects.CreateClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, plural, DryRun(options?.DryRun), options?.FieldManager, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public Task<T> ReplaceAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
-        Replace(item, string.Empty, options, cancellationToken);
+        Replace(item, status: false, options, cancellationToken);
 
     public Task<T> ReplaceStatusAsync(T item, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
-        Replace(item, "/status", options, cancellationToken);
+        Replace(item, status: true, options, cancellationToken);
 
     public Task<T> PatchAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
-        Patch(namespaceName, name, string.Empty, patch, WriteQuery(options), cancellationToken);
+        Patch(namespaceName, name, status: false, patch, options?.FieldManager, DryRun(options?.DryRun), force: null, cancellationToken);
 
     public Task<T> PatchStatusAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
-        Patch(namespaceName, name, "/status", patch, WriteQuery(options), cancellationToken);
+        Patch(namespaceName, name, status: true, patch, options?.FieldManager, DryRun(options?.DryRun), force: null, cancellationToken);
 
     public Task<T> ApplyAsync(T item, ApplyOptions options, CancellationToken cancellationToken = default) =>
-        Apply(item, string.Empty, options, cancellationToken);
+        Apply(item, status: false, options, cancellationToken);
 
     public Task<T> ApplyStatusAsync(T item, ApplyOptions options, CancellationToken cancellationToken = default) =>
-        Apply(item, "/status", options, cancellationToken);
+        Apply(item, status: true, options, cancellationToken);
 
     public async Task<T?> DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
-        HttpContent? content = null;
+        var path = ResourceType.ObjectPath(namespaceName, name);
+        V1DeleteOptions? body = null;
         if (options is not null)
         {
-            using var ms = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(ms))
+            body = new V1DeleteOptions
             {
-                writer.WriteStartObject();
-                writer.WriteString("apiVersion", "v1");
-                writer.WriteString("kind", "DeleteOptions");
-                if (options.PropagationPolicy is not null)
-                {
-                    writer.WriteString("propagationPolicy", options.PropagationPolicy);
-                }
-
-                if (options.GracePeriodSeconds is { } grace)
-                {
-                    writer.WriteNumber("gracePeriodSeconds", grace);
-                }
-
-                if (options.DryRun)
-                {
-                    writer.WriteStartArray("dryRun");
-                    writer.WriteStringValue("All");
-                    writer.WriteEndArray();
-                }
-
-                if (options.PreconditionUid is not null || options.PreconditionResourceVersion is not null)
-                {
-                    writer.WriteStartObject("preconditions");
-                    if (options.PreconditionUid is not null)
-                    {
-                        writer.WriteString("uid", options.PreconditionUid);
-                    }
-
-                    if (options.PreconditionResourceVersion is not null)
-                    {
-                        writer.WriteString("resourceVersion", options.PreconditionResourceVersion);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
-            }
-
-            content = JsonBody(ms.ToArray(), "application/json");
+                ApiVersion = "v1",
+                Kind = "DeleteOptions",
+                PropagationPolicy = options.PropagationPolicy,
+                GracePeriodSeconds = options.GracePeriodSeconds,
+                DryRun = options.DryRun ? ["All"] : null,
+                Preconditions = options.PreconditionUid is null && options.PreconditionResourceVersion is null
+                    ? null
+                    : new V1Preconditions { Uid = options.PreconditionUid, ResourceVersion = options.PreconditionResourceVersion },
+            };
         }
 
-        using var response = await _client.SendAsync(HttpMethod.Delete, ResourceType.ObjectPath(namespaceName, name), null, content, false, cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length == 0 || KubernetesJson.IsStatus(bytes))
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        using var response = await KubernetesErrors.CallAsync(
+            () => ResourceType.Namespaced
+                ? Objects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, namespaceName!, plural, name, body, cancellationToken: cancellationToken)
+                : Objects.DeleteClusterCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, plural, name, body, cancellationToken: cancellationToken),
+            "DELETE",
+            path).ConfigureAwait(false);
+        var element = response.Body;
+        if (element.ValueKind != JsonValueKind.Object
+            || (element.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.ValueEquals("Status")))
         {
             return null;
         }
 
-        return JsonSerializer.Deserialize(bytes, _typeInfo);
+        return Decode(element, "DELETE", path);
     }
 
-    private Task<T> Replace(T item, string subresource, WriteOptions? options, CancellationToken cancellationToken)
+    private Task<T> Replace(T item, bool status, WriteOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var (body, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply: false);
-        var path = ResourceType.ObjectPath(NamespaceOf(meta), NameOf(meta)) + subresource;
-        return SendObjectAsync(HttpMethod.Put, path, WriteQuery(options), JsonBody(body, "application/json"), cancellationToken);
+        var (body, meta) = Serialize(item, forApply: false);
+        var ns = NamespaceOf(meta);
+        var name = NameOf(meta);
+        var path = ResourceType.ObjectPath(ns, name) + (status ? "/status" : string.Empty);
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        var dryRun = DryRun(options?.DryRun);
+        var manager = options?.FieldManager;
+        return ReadAsync(
+            "PUT",
+            path,
+            () => (ResourceType.Namespaced, status) switch
+            {
+                (true, false) => Objects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, ns!, plural, name, dryRun, manager, cancellationToken: cancellationToken),
+                (true, true) => Objects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, group, version, ns!, plural, name, dryRun, manager, cancellationToken: cancellationToken),
+                (false, false) => Objects.ReplaceClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, plural, name, dryRun, manager, cancellationToken: cancellationToken),
+                (false, true) => Objects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, group, version, plural, name, dryRun, manager, cancellationToken: cancellationToken),
+            });
     }
 
-    private Task<T> Apply(T item, string subresource, ApplyOptions options, CancellationToken cancellationToken)
+    private Task<T> Apply(T item, bool status, ApplyOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.FieldManager);
-        var (body, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply: true);
-        var query = new QueryBuilder();
-        query.Add("fieldManager", options.FieldManager);
-        query.Add("force", options.Force ? "true" : null);
-        query.Add("dryRun", options.DryRun ? "All" : null);
-        var path = ResourceType.ObjectPath(NamespaceOf(meta), NameOf(meta)) + subresource;
-        return SendObjectAsync(HttpMethod.Patch, path, query.ToString(), JsonBody(body, "application/apply-patch+yaml"), cancellationToken);
+        var (body, meta) = Serialize(item, forApply: true);
+        var patch = new KubernetesPatch { Type = KubernetesPatchType.Apply, Content = body.GetRawText() };
+        return Patch(NamespaceOf(meta), NameOf(meta), status, patch, options.FieldManager, DryRun(options.DryRun), options.Force ? true : null, cancellationToken);
     }
 
-    private Task<T> Patch(string? namespaceName, string name, string subresource, KubernetesPatch patch, string query, CancellationToken cancellationToken)
+    private Task<T> Patch(string? namespaceName, string name, bool status, KubernetesPatch patch, string? fieldManager, string? dryRun, bool? force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        var path = ResourceType.ObjectPath(namespaceName, name) + subresource;
-        return SendObjectAsync(HttpMethod.Patch, path, query, JsonBody(Encoding.UTF8.GetBytes(patch.Content), patch.MediaType), cancellationToken);
+        var path = ResourceType.ObjectPath(namespaceName, name) + (status ? "/status" : string.Empty);
+        var body = new V1Patch(patch.Content, patch.Type switch
+        {
+            KubernetesPatchType.Merge => V1Patch.PatchType.MergePatch,
+            KubernetesPatchType.Json => V1Patch.PatchType.JsonPatch,
+            KubernetesPatchType.StrategicMerge => V1Patch.PatchType.StrategicMergePatch,
+            KubernetesPatchType.Apply => V1Patch.PatchType.ApplyPatch,
+            _ => throw new ArgumentOutOfRangeException(nameof(patch), patch.Type, "Unknown patch type."),
+        });
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        return ReadAsync(
+            "PATCH",
+            path,
+            () => (ResourceType.Namespaced, status) switch
+            {
+                (true, false) => Objects.PatchNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, namespaceName!, plural, name, dryRun, fieldManager, force: force, cancellationToken: cancellationToken),
+                (true, true) => Objects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, group, version, namespaceName!, plural, name, dryRun, fieldManager, force: force, cancellationToken: cancellationToken),
+                (false, false) => Objects.PatchClusterCustomObjectWithHttpMessagesAsync<JsonElement>(body, group, version, plural, name, dryRun, fieldManager, force: force, cancellationToken: cancellationToken),
+                (false, true) => Objects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<JsonElement>(body, group, version, plural, name, dryRun, fieldManager, force: force, cancellationToken: cancellationToken),
+            });
     }
 
-    private async Task<T> SendObjectAsync(HttpMethod method, string path, string? query, HttpContent content, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync(string method, string path, Func<Task<HttpOperationResponse<JsonElement>>> call)
     {
-        using var response = await _client.SendAsync(method, path, query, content, false, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+        using var response = await KubernetesErrors.CallAsync(call, method, path).ConfigureAwait(false);
+        return Decode(response.Body, method, path);
     }
 
-    private async Task<T> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private T Decode(JsonElement element, string method, string path)
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize(bytes, _typeInfo)
-            ?? throw new KubernetesApiException(HttpStatusCode.InternalServerError, new KubernetesStatus { Message = "the server returned an empty body" }, response.RequestMessage?.Method.Method ?? "?", response.RequestMessage?.RequestUri?.AbsolutePath ?? "?");
+        try
+        {
+            var item = element.Deserialize(_typeInfo) ?? throw new JsonException("the server returned an empty body");
+            item.Metadata ??= new V1ObjectMeta();
+            return item;
+        }
+        catch (JsonException ex)
+        {
+            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Status = "Failure", Message = $"the response is not a valid {ResourceType.Kind}: {ex.Message}" }, method, path);
+        }
     }
 
-    private string WriteQuery(WriteOptions? options)
+    private (JsonElement Body, V1ObjectMeta Metadata) Serialize(T item, bool forApply)
     {
-        var query = new QueryBuilder();
-        query.Add("fieldManager", options?.FieldManager ?? _client.Options.FieldManager);
-        query.Add("dryRun", options?.DryRun == true ? "All" : null);
-        return query.ToString();
+        byte[] bytes;
+        V1ObjectMeta meta;
+        try
+        {
+            (bytes, meta) = KubernetesJson.SerializeForWrite(item, _typeInfo, ResourceType, forApply);
+        }
+        catch (NotSupportedException ex) when (ex.Message.Contains(nameof(JsonElement), StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(T).Name} cannot be serialized: V1ObjectMeta holds managedFields as JsonElement; add [JsonSerializable(typeof(JsonElement))] to the JsonSerializerContext of {typeof(T).Name}.", ex);
+        }
+
+        using var document = JsonDocument.Parse(bytes);
+        return (document.RootElement.Clone(), meta);
     }
 
-    private string? NamespaceOf(ObjectMeta meta)
+    private static string? DryRun(bool? dryRun) => dryRun == true ? "All" : null;
+
+    /// <summary>
+    /// Sends a GET through the client's own HTTP pipeline (TLS, credentials, user agent) and returns the response
+    /// with its headers read; error responses become <see cref="KubernetesApiException"/>s.
+    /// </summary>
+    private static async Task<HttpResponseMessage> SendRawAsync(k8s.Kubernetes http, string path, string query, CancellationToken cancellationToken)
+    {
+        var relative = path.TrimStart('/') + (query.Length == 0 ? string.Empty : "?" + query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(http.BaseUri, relative));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (http.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await http.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        KubernetesMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", "GET"), new KeyValuePair<string, object?>("code", (int)response.StatusCode));
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            string? body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                body = null;
+            }
+
+            throw new KubernetesApiException(response.StatusCode, KubernetesErrors.ParseStatus(response.StatusCode, body), "GET", path);
+        }
+    }
+
+    private string? NamespaceOf(V1ObjectMeta meta)
     {
         if (!ResourceType.Namespaced)
         {
             return null;
         }
 
-        return string.IsNullOrEmpty(meta.Namespace) ? _client.Configuration.Namespace : meta.Namespace;
+        return string.IsNullOrEmpty(meta.NamespaceProperty) ? _defaultNamespace ?? "default" : meta.NamespaceProperty;
     }
 
-    private string NameOf(ObjectMeta meta) =>
+    private string NameOf(V1ObjectMeta meta) =>
         string.IsNullOrEmpty(meta.Name)
             ? throw new InvalidOperationException($"The {ResourceType.Kind} has no metadata.name: set it before writing the object.")
             : meta.Name;
-
-    private static ByteArrayContent JsonBody(byte[] body, string mediaType)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        return content;
-    }
 
     private WatchEvent<T> ParseEvent(ReadOnlySequence<byte> line, string path)
     {
@@ -313,12 +401,12 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         }
         catch (JsonException ex)
         {
-            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new KubernetesStatus { Message = $"the watch stream sent invalid JSON: {ex.Message}" }, "GET", path);
+            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Message = $"the watch stream sent invalid JSON: {ex.Message}" }, "GET", path);
         }
 
         if (start < 0)
         {
-            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new KubernetesStatus { Message = $"the watch event '{type}' has no object" }, "GET", path);
+            throw new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Message = $"the watch event '{type}' has no object" }, "GET", path);
         }
 
         var obj = bytes[start..end];
@@ -329,17 +417,22 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
             "DELETED" => WatchEventType.Deleted,
             "BOOKMARK" => WatchEventType.Bookmark,
             "ERROR" => (WatchEventType?)null,
-            _ => throw new KubernetesApiException(HttpStatusCode.InternalServerError, new KubernetesStatus { Message = $"unknown watch event type '{type}'" }, "GET", path),
+            _ => throw new KubernetesApiException(HttpStatusCode.InternalServerError, new V1Status { Message = $"unknown watch event type '{type}'" }, "GET", path),
         };
 
         if (eventType is null)
         {
-            var status = JsonSerializer.Deserialize(obj, KubernetesJsonContext.Default.KubernetesStatus) ?? new KubernetesStatus();
-            throw new KubernetesApiException(KubernetesClient.StatusCodeOf(status), status, "WATCH", path);
+            var status = JsonSerializer.Deserialize(obj, KubernetesJsonContext.Default.V1Status) ?? new V1Status();
+            throw new KubernetesApiException(KubernetesErrors.StatusCodeOf(status), status, "WATCH", path);
         }
 
-        var (item, meta) = KubernetesJson.ParseItem(obj, _typeInfo);
-        return new WatchEvent<T> { Type = eventType.Value, Object = item, Metadata = meta };
+        if (eventType == WatchEventType.Bookmark)
+        {
+            return new WatchEvent<T> { Type = WatchEventType.Bookmark, Metadata = KubernetesJson.ParseMetadata(obj) };
+        }
+
+        var (item, meta, error) = KubernetesJson.ParseItem(obj, _typeInfo);
+        return new WatchEvent<T> { Type = eventType.Value, Object = item, Metadata = meta, DecodeError = error };
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

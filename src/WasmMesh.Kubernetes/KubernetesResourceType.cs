@@ -1,3 +1,6 @@
+using System.Reflection;
+using k8s.Models;
+
 namespace WasmMesh.Kubernetes;
 
 /// <summary>
@@ -39,6 +42,28 @@ public sealed record KubernetesResourceType
 
     /// <summary><c>apiextensions.k8s.io/v1</c> CustomResourceDefinitions (cluster-scoped).</summary>
     public static KubernetesResourceType CustomResourceDefinitions { get; } = new() { Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions", Kind = "CustomResourceDefinition", Namespaced = false };
+
+    /// <summary>
+    /// The resource type a KubernetesClient model declares with <see cref="KubernetesEntityAttribute"/>
+    /// (group, version, kind and plural name).
+    /// </summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="namespaced">Whether the resource is namespaced (the attribute does not say). Default: true.</param>
+    /// <returns>The resource type.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no <see cref="KubernetesEntityAttribute"/>.</exception>
+    public static KubernetesResourceType Of<T>(bool namespaced = true)
+    {
+        var entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} has no [KubernetesEntity] attribute: build a KubernetesResourceType for it explicitly.");
+        return new KubernetesResourceType
+        {
+            Group = entity.Group ?? string.Empty,
+            Version = entity.ApiVersion,
+            Kind = entity.Kind,
+            Plural = entity.PluralName,
+            Namespaced = namespaced,
+        };
+    }
 
     /// <summary>The URL path of the collection, e.g. <c>/apis/coordination.k8s.io/v1/namespaces/ns/leases</c>.</summary>
     /// <param name="namespaceName">The namespace; null or empty for all namespaces or a cluster-scoped resource.</param>

@@ -1,20 +1,18 @@
+using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WasmMesh.Kubernetes;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the WasmMesh Kubernetes client.</summary>
+/// <summary>Registers the Kubernetes client.</summary>
 public static class KubernetesServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="System.Net.Http.IHttpClientFactory"/> client the Kubernetes client uses.</summary>
-    public const string HttpClientName = "WasmMesh.Kubernetes";
-
     /// <summary>
-    /// Registers <see cref="KubernetesClientOptions"/> (validated at start), the resolved
-    /// <see cref="KubernetesClientConfiguration"/>, a named HTTP client with the TLS/credential handler, and a
-    /// singleton <see cref="KubernetesClient"/> as <see cref="IKubernetesClient"/>. Existing registrations are kept.
+    /// Registers <see cref="KubernetesClientOptions"/> (validated at start) and, only when none is registered yet,
+    /// a singleton <see cref="IKubernetes"/> built from them with KubernetesClient's
+    /// <see cref="KubernetesClientConfiguration"/>. A host that already registers its own <see cref="IKubernetes"/>
+    /// keeps it: every WasmMesh service then uses that client. Idempotent.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options (kubeconfig path, context, in-cluster, explicit configuration).</param>
@@ -34,19 +32,7 @@ public static class KubernetesServiceCollectionExtensions
             .Validate(o => o.Configuration is not null || o.InCluster != true || o.KubeconfigPath is null, "KubernetesClientOptions: set either InCluster or KubeconfigPath, not both.")
             .ValidateOnStart();
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<KubernetesClientOptions>>().Value.ResolveConfiguration());
-        services.AddHttpClient(HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => KubernetesClient.CreateHttpMessageHandler(
-                sp.GetRequiredService<KubernetesClientConfiguration>(),
-                sp.GetRequiredService<TimeProvider>()))
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton(sp => new KubernetesClient(
-            sp.GetRequiredService<KubernetesClientConfiguration>(),
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            sp.GetRequiredService<IOptions<KubernetesClientOptions>>().Value,
-            sp.GetService<ILogger<KubernetesClient>>()));
-        services.TryAddSingleton<IKubernetesClient>(sp => sp.GetRequiredService<KubernetesClient>());
+        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(sp.GetRequiredService<IOptions<KubernetesClientOptions>>().Value.ResolveConfiguration()));
         return services;
     }
 }

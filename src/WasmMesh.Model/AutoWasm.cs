@@ -1,12 +1,16 @@
 using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 
 namespace WasmMesh.Model;
 
 /// <summary>
 /// An AutoWasm resource (<c>wasm.tcm.io/v1alpha1</c>, short name <c>aw</c>): a proxy-wasm module, where it
-/// comes from, and the pods it applies to.
+/// comes from, and the pods it applies to. The one object model of the resource: what <c>wasmc render</c> reads
+/// from YAML, what the validator checks, and what the operator lists, watches and writes through KubernetesClient.
 /// </summary>
-public sealed record AutoWasm
+[KubernetesEntity(Group = Group, ApiVersion = Version, Kind = KindValue, PluralName = Plural)]
+public sealed record AutoWasm : IKubernetesObject<V1ObjectMeta>, ISpec<AutoWasmSpec>, IStatus<AutoWasmStatus?>
 {
     /// <summary>The API group.</summary>
     public const string Group = "wasm.tcm.io";
@@ -28,25 +32,25 @@ public sealed record AutoWasm
 
     /// <summary>The API version, <c>wasm.tcm.io/v1alpha1</c>.</summary>
     [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; init; } = ApiVersionValue;
+    public string ApiVersion { get; set; } = ApiVersionValue;
 
     /// <summary>The kind, <c>AutoWasm</c>.</summary>
     [JsonPropertyName("kind")]
-    public string Kind { get; init; } = KindValue;
+    public string Kind { get; set; } = KindValue;
 
-    /// <summary>Object metadata.</summary>
+    /// <summary>Object metadata (KubernetesClient's <see cref="V1ObjectMeta"/>).</summary>
     [JsonPropertyName("metadata")]
-    public ObjectMetadata Metadata { get; init; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     /// <summary>The desired state.</summary>
     [JsonPropertyName("spec")]
-    public required AutoWasmSpec Spec { get; init; }
+    public required AutoWasmSpec Spec { get; set; }
 
     /// <summary>The observed state, written by wasmer.</summary>
     [JsonPropertyName("status")]
-    public AutoWasmStatus? Status { get; init; }
+    public AutoWasmStatus? Status { get; set; }
 
     /// <summary>The namespace, or <see cref="DefaultNamespace"/> when metadata names none.</summary>
     [JsonIgnore]
-    public string NamespaceOrDefault => string.IsNullOrEmpty(Metadata.Namespace) ? DefaultNamespace : Metadata.Namespace;
+    public string NamespaceOrDefault => string.IsNullOrEmpty(Metadata?.NamespaceProperty) ? DefaultNamespace : Metadata.NamespaceProperty;
 }

@@ -17,4 +17,8 @@ public sealed record AutoWasmSpec
     /// <summary>Selects the pods the filter applies to; without it the filter applies to every pod in the namespace.</summary>
     [JsonPropertyName("selector")]
     public WorkloadSelector? Selector { get; init; }
+
+    /// <summary>The kind of Istio resource to write; when unset, wasmer's default (EnvoyFilter unless configured otherwise).</summary>
+    [JsonPropertyName("output")]
+    public IstioOutputKind? Output { get; init; }
 }

@@ -32,9 +32,13 @@ public sealed record AutoWasmStatus
     [JsonConverter(typeof(DigestJsonConverter))]
     public Digest? ManifestDigest { get; init; }
 
-    /// <summary>The name of the EnvoyFilter written for this AutoWasm.</summary>
+    /// <summary>The name of the EnvoyFilter written for this AutoWasm (EnvoyFilter and EnvoyFilterECDS outputs).</summary>
     [JsonPropertyName("envoyFilter")]
     public string? EnvoyFilter { get; init; }
+
+    /// <summary>The Istio resource written for this AutoWasm: its kind and name.</summary>
+    [JsonPropertyName("resource")]
+    public OutputReference? Resource { get; init; }
 
     /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
     [JsonPropertyName("lastSyncTime")]

@@ -32,9 +32,26 @@ public sealed record WasmFilterSpec
     [JsonPropertyName("context")]
     public TrafficContext? Context { get; init; }
 
-    /// <summary>Whether requests pass through when the module fails to load or crashes; false (fail closed) when unset.</summary>
+    /// <summary>Whether requests pass through when the module fails to load or crashes; false (fail closed) when unset.
+    /// A synonym of <see cref="FailurePolicy"/> <c>FailOpen</c>.</summary>
     [JsonPropertyName("failOpen")]
     public bool? FailOpen { get; init; }
+
+    /// <summary>What happens to requests when the module fails; <see cref="Model.FailurePolicy.FailClosed"/> when unset.</summary>
+    [JsonPropertyName("failurePolicy")]
+    public FailurePolicy? FailurePolicy { get; init; }
+
+    /// <summary>Where in Istio's HTTP filter chain the filter runs; unset keeps it just before the router.</summary>
+    [JsonPropertyName("phase")]
+    public FilterPhase? Phase { get; init; }
+
+    /// <summary>Order among filters of the same phase: higher runs first. Unset sorts after every set priority.</summary>
+    [JsonPropertyName("priority")]
+    public int? Priority { get; init; }
+
+    /// <summary>The failure policy in effect: <see cref="FailurePolicy"/>, else <see cref="FailOpen"/>, else fail closed.</summary>
+    [JsonIgnore]
+    public FailurePolicy EffectiveFailurePolicy => FailurePolicy ?? (FailOpen == true ? Model.FailurePolicy.FailOpen : Model.FailurePolicy.FailClosed);
 
     /// <inheritdoc />
     public bool Equals(WasmFilterSpec? other)
@@ -45,11 +62,14 @@ public sealed record WasmFilterSpec
            && Source == other.Source
            && ConfigurationEquals(Configuration, other.Configuration)
            && Context == other.Context
-           && FailOpen == other.FailOpen;
+           && FailOpen == other.FailOpen
+           && FailurePolicy == other.FailurePolicy
+           && Phase == other.Phase
+           && Priority == other.Priority;
 
     /// <inheritdoc />
     public override int GetHashCode()
-        => HashCode.Combine(ApplyPorts, RootId, VmId, Source, Configuration?.GetRawText(), Context, FailOpen);
+        => HashCode.Combine(HashCode.Combine(ApplyPorts, RootId, VmId, Source, Configuration?.GetRawText(), Context, FailOpen), FailurePolicy, Phase, Priority);
 
     private static bool ConfigurationEquals(JsonElement? a, JsonElement? b)
         => (a, b) switch

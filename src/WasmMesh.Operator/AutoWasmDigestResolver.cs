@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using WasmMesh.Operator.Resources;
 using WasmMesh.Sources;
 
 namespace WasmMesh.Operator;
@@ -29,14 +28,13 @@ public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
     /// <inheritdoc />
     public async ValueTask<WasmSourceRequest?> ResolveAsync(Digest sha256, CancellationToken cancellationToken = default)
     {
-        var resource = _store.FindBySha256(sha256);
-        var model = resource is null ? null : ResourceMapper.ToModel(resource);
+        var model = _store.FindBySha256(sha256);
         if (model is null)
         {
             return null;
         }
 
-        var manifest = resource!.Status?.ManifestDigest;
+        var manifest = model.Status?.ManifestDigest;
         try
         {
             return await _requests.CreateAsync(model, sha256, manifest, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using WasmMesh.Istio;
+using WasmMesh.Model;
 
 namespace WasmMesh.Operator;
 
@@ -15,7 +16,28 @@ public sealed class AutoWasmOperatorOptions
     public string? WatchNamespace { get; set; }
 
     /// <summary>How the generated EnvoyFilters reach this server (service name, namespace, port, DNS suffix, timeout…).</summary>
-    public EnvoyFilterBuilderOptions EnvoyFilter { get; } = new();
+    public EnvoyFilterBuilderOptions EnvoyFilter { get; } = new()
+    {
+        FetchRetries = DefaultFetchRetries,
+        RetryBaseInterval = TimeSpan.FromSeconds(1),
+        RetryMaxInterval = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>
+    /// The retries after a failed remote fetch written into EnvoyFilters by default: 5, with back-off from 1 s to 30 s
+    /// (Envoy alone retries once and then never again until the next configuration push). Set
+    /// <see cref="EnvoyFilterBuilderOptions.FetchRetries"/> to change or (null) remove it.
+    /// </summary>
+    public const int DefaultFetchRetries = 5;
+
+    /// <summary>The output kind for AutoWasms whose <c>spec.output</c> is unset. Default <see cref="IstioOutputKind.EnvoyFilter"/>.</summary>
+    public IstioOutputKind DefaultOutput { get; set; } = IstioOutputKind.EnvoyFilter;
+
+    /// <summary>Whether modules are checked (ABI export, imports Envoy provides) before anything is written. Default true.</summary>
+    public bool Preflight { get; set; } = true;
+
+    /// <summary>The oldest proxy-wasm host the pre-flight check assumes. Default <see cref="ProxyWasmHostRevision.June2022"/>.</summary>
+    public ProxyWasmHostRevision PreflightOldestHost { get; set; } = ProxyWasmHostRevision.June2022;
 
     /// <summary>Parallel reconciles. Default 4.</summary>
     public int Workers { get; set; } = 4;
@@ -31,6 +53,9 @@ public sealed class AutoWasmOperatorOptions
     /// pull secret) is tried again when nothing changed; a spec change retries at once. Default 10 minutes; at least 5 seconds.
     /// </summary>
     public TimeSpan PermanentFailureRetryInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The field manager of every write to the Kubernetes API (managedFields). Default: <c>wasmer</c>.</summary>
+    public string FieldManager { get; set; } = "wasmer";
 
     /// <summary>Checks the options, returning every problem.</summary>
     /// <returns>The problems; empty when valid.</returns>

@@ -1,19 +1,24 @@
 using System.Globalization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WasmMesh.Controllers;
 using WasmMesh.Istio;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
 using WasmMesh.Model.Validation;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Operator.Outputs;
 using WasmMesh.Sources;
 
 namespace WasmMesh.Operator;
 
 /// <summary>
-/// Reconciles one AutoWasm: validates it, makes its module available (fetched, verified and cached) before anything
-/// else, writes its EnvoyFilter idempotently, and reports phase, digests and conditions in its status.
+/// Reconciles one AutoWasm: validates it, makes its module available (fetched, verified and cached) and checks that
+/// Envoy will load it before anything else, writes its Istio resource (EnvoyFilter, EnvoyFilterECDS, WasmPlugin or
+/// TrafficExtension) idempotently, and reports phase, digests, the written resource and conditions in its status.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -22,6 +27,9 @@ namespace WasmMesh.Operator;
 /// untouched so that sidecars keep the last good module.</item>
 /// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>.</item>
 /// <item>Nothing is written when nothing changed: a resync of unchanged objects makes no writes.</item>
+/// <item>A module that fails the pre-flight check (<see cref="WasmPreflight"/>) sets <c>Failed</c> with the offending
+/// import and nothing is written.</item>
+/// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
 public sealed class AutoWasmReconciler : IReconciler
@@ -32,24 +40,32 @@ public sealed class AutoWasmReconciler : IReconciler
     /// <summary>The condition type saying whether the last re-check of the source (a registry tag) succeeded.</summary>
     public const string SourceReachableCondition = "SourceReachable";
 
+    /// <summary>
+    /// The condition type set (status <c>Unknown</c>) when an EnvoyFilter output anchors on a filter that Istio adds only
+    /// when a policy exists (<c>jwt_authn</c>, <c>rbac</c>): without that policy Istio silently skips the patch.
+    /// </summary>
+    public const string PhaseAnchorCondition = "PhaseAnchor";
+
     private readonly AutoWasmStore _store;
-    private readonly IKubernetesResourceClient<AutoWasmResource> _autowasms;
-    private readonly IKubernetesResourceClient<EnvoyFilterResource> _envoyFilters;
-    private readonly IKubernetesResourceClient<Event> _events;
+    private readonly IKubernetes _kubernetes;
+    private readonly IKubernetesResourceClient<AutoWasm> _autowasms;
+    private readonly IstioOutputWriter _writer;
+    private readonly WriteOptions _write;
     private readonly WasmSourceRequestFactory _requests;
     private readonly IWasmModuleProvider _modules;
     private readonly IWasmCacheRetention _retention;
-    private readonly EnvoyFilterBuilder _builder;
+    private readonly IstioOutputBuilder _builder;
     private readonly AutoWasmOperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
     private readonly EventNameGenerator _eventNames;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
-    /// <param name="client">The Kubernetes client.</param>
+    /// <param name="kubernetes">The Kubernetes client.</param>
     /// <param name="requests">Builds source requests (reads pull secrets).</param>
     /// <param name="modules">Fetches, verifies and caches modules.</param>
     /// <param name="retention">Tells the cache which modules are in use.</param>
@@ -58,7 +74,7 @@ public sealed class AutoWasmReconciler : IReconciler
     /// <param name="logger">The logger.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
-        IKubernetesClient client,
+        IKubernetes kubernetes,
         WasmSourceRequestFactory requests,
         IWasmModuleProvider modules,
         IWasmCacheRetention retention,
@@ -66,17 +82,18 @@ public sealed class AutoWasmReconciler : IReconciler
         TimeProvider time,
         ILogger<AutoWasmReconciler> logger)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
-        _autowasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-        _envoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
-        _events = client.Events();
+        _kubernetes = kubernetes;
+        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        _write = new WriteOptions { FieldManager = options.Value.FieldManager };
+        _writer = new IstioOutputWriter(kubernetes, _write);
         _requests = requests;
         _modules = modules;
         _retention = retention;
         _options = options.Value;
-        _builder = new EnvoyFilterBuilder(_options.EnvoyFilter);
+        _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
         _logger = logger;
         _eventNames = new EventNameGenerator(time);
@@ -104,10 +121,8 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Done;
         }
 
-        var model = ResourceMapper.ToModel(resource);
-        var problems = model is null
-            ? [new ValidationProblem("spec", "required field is missing")]
-            : AutoWasmValidator.Validate(model);
+        var model = resource;
+        var problems = AutoWasmValidator.Validate(model);
         if (problems.Count > 0)
         {
             var message = string.Join("; ", problems.Select(p => p.ToString()));
@@ -120,7 +135,7 @@ public sealed class AutoWasmReconciler : IReconciler
         try
         {
             module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
-                ?? await ResolveAsync(resource, model!, cancellationToken).ConfigureAwait(false);
+                ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -129,11 +144,44 @@ public sealed class AutoWasmReconciler : IReconciler
             return await FailedAsync(key, resource, FailureClassifier.Classify(e), cancellationToken).ConfigureAwait(false);
         }
 
-        var desired = ResourceMapper.ToResource(_builder.Build(model!, module.Sha256));
+        var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
+        WasmPreflightResult? preflight;
+        try
+        {
+            preflight = await PreflightAsync(module, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidWasmModuleException)
+        {
+            var failure = FailureClassifier.Classify(e);
+            await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+            return failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        }
+
+        if (preflight is { Passed: false })
+        {
+            var message = $"module sha256:{module.Sha256.Hex} would be rejected by Envoy, so nothing is written: {string.Join("; ", preflight.Problems.Select(p => p.Message))}";
+            Log.Invalid(_logger, key, message);
+            await SetFailedAsync(resource, "PreflightFailed", message, cancellationToken).ConfigureAwait(false);
+            return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+        }
+
+        IstioOutput output;
+        try
+        {
+            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput));
+        }
+        catch (IstioOutputException e)
+        {
+            Log.Invalid(_logger, key, e.Message);
+            await SetFailedAsync(resource, "OutputNotWritable", e.Message, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done; // not retried: a spec or setting change triggers the next reconcile
+        }
+
+        var desired = IstioOutputWriter.ToResource(output.Resource);
         string action;
         try
         {
-            action = await WriteEnvoyFilterAsync(resource, desired, cancellationToken).ConfigureAwait(false);
+            action = await _writer.WriteAsync(resource, desired, cancellationToken).ConfigureAwait(false);
         }
         catch (EnvoyFilterConflictException e)
         {
@@ -141,16 +189,36 @@ public sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.RequeueAfter(_options.TagResolveInterval);
         }
 
+        // The new object exists now: only then remove an object of another kind written before (kind switched).
+        var previousKind = resource.Status?.Resource?.Kind ?? (resource.Status?.EnvoyFilter is not null ? Istio.EnvoyFilters.EnvoyFilter.KindValue : null);
+        if (action == "created" || (previousKind is not null && previousKind != desired.Kind))
+        {
+            foreach (var kind in IstioOutputWriter.Kinds.Where(k => k != desired.Kind))
+            {
+                if (await _writer.DeleteOwnedAsync(kind, desired.Metadata.NamespaceProperty!, desired.Metadata.Name!, resource.Metadata.Uid, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.DeletedOutput(_logger, kind, desired.Metadata.NamespaceProperty!, desired.Metadata.Name!, desired.Kind!);
+                }
+            }
+        }
+
+        var conditions = new List<StatusCondition> { Condition(resource, ReadyCondition, "True", "Synced", $"the module is cached and the {desired.Kind} is up to date") };
+        if (output.Notes.Count > 0)
+        {
+            conditions.Add(Condition(resource, PhaseAnchorCondition, "Unknown", "AnchorNeedsPolicy", string.Join("; ", output.Notes)));
+        }
+
         var previousSha = resource.Status?.Sha256;
         var status = new AutoWasmStatus
         {
             Phase = AutoWasmPhase.Synced,
-            Message = $"module sha256:{module.Sha256.Hex[..12]}… ({module.Size.ToString(CultureInfo.InvariantCulture)} bytes) is served and EnvoyFilter {desired.Metadata.Name} is written",
+            Message = $"module sha256:{module.Sha256.Hex[..12]}… ({module.Size.ToString(CultureInfo.InvariantCulture)} bytes) is served and {desired.Kind} {desired.Metadata.Name} is written",
             ObservedGeneration = resource.Metadata.Generation,
             Sha256 = module.Sha256,
             ManifestDigest = module.ManifestDigest,
-            EnvoyFilter = desired.Metadata.Name,
-            Conditions = [Condition(resource, "True", "Synced", "the module is cached and the EnvoyFilter is up to date")],
+            EnvoyFilter = desired.Kind == Istio.EnvoyFilters.EnvoyFilter.KindValue ? desired.Metadata.Name : null,
+            Resource = output.Reference,
+            Conditions = conditions.ToArray(),
         };
 
         var statusWritten = await WriteStatusAsync(resource, status, forceTime: action != "unchanged", cancellationToken).ConfigureAwait(false);
@@ -161,14 +229,13 @@ public sealed class AutoWasmReconciler : IReconciler
 
         if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
         {
-            await EmitEventAsync(resource, "Normal", "Synced", $"module sha256:{module.Sha256.Hex} is served; EnvoyFilter {desired.Metadata.Name} {action}", cancellationToken).ConfigureAwait(false);
+            await EmitEventAsync(resource, "Normal", "Synced", $"module sha256:{module.Sha256.Hex} is served; {desired.Kind} {desired.Metadata.Name} {action}", cancellationToken).ConfigureAwait(false);
             if (previousSha != module.Sha256)
             {
                 await ApplyRetentionAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var followsTag = model!.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
         return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
 
@@ -176,7 +243,7 @@ public sealed class AutoWasmReconciler : IReconciler
     /// The module of an AutoWasm whose source was resolved less than one resolve interval ago for the same generation
     /// and is still cached: events caused by our own writes and resyncs then cost no upstream request.
     /// </summary>
-    private async Task<WasmModuleResult?> RecentlyResolvedAsync(AutoWasmResource resource, CancellationToken cancellationToken)
+    private async Task<WasmModuleResult?> RecentlyResolvedAsync(AutoWasm resource, CancellationToken cancellationToken)
     {
         var key = ResolutionKey(resource);
         if (!_resolved.TryGetValue(key, out var last) || _time.GetUtcNow() - last.At >= _options.TagResolveInterval
@@ -189,7 +256,7 @@ public sealed class AutoWasmReconciler : IReconciler
         return cached is null ? null : last.Module;
     }
 
-    private async Task<WasmModuleResult> ResolveAsync(AutoWasmResource resource, AutoWasm model, CancellationToken cancellationToken)
+    private async Task<WasmModuleResult> ResolveAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
     {
         var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -208,56 +275,35 @@ public sealed class AutoWasmReconciler : IReconciler
         return module;
     }
 
-    private static string ResolutionKey(AutoWasmResource resource)
-        => $"{resource.Metadata.Namespace}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
+    private static string ResolutionKey(AutoWasm resource)
+        => $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
 
-    private async Task<string> WriteEnvoyFilterAsync(AutoWasmResource owner, EnvoyFilterResource desired, CancellationToken cancellationToken)
+    private async Task<WasmPreflightResult?> PreflightAsync(WasmModuleResult module, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.Namespace;
-        var name = desired.Metadata.Name!;
-        var existing = await _envoyFilters.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        if (!_options.Preflight)
         {
-            await _envoyFilters.CreateAsync(desired, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return "created";
+            return null;
         }
 
-        if (!ResourceMapper.IsOwnedBy(existing, owner.Metadata.Uid))
+        if (_preflight.TryGetValue(module.Sha256.Hex, out var known))
         {
-            throw new EnvoyFilterConflictException($"EnvoyFilter {ns}/{name} already exists and is not managed by this AutoWasm; delete or rename it, or rename the AutoWasm");
+            return known;
         }
 
-        if (ResourceMapper.IsUpToDate(existing, desired))
-        {
-            return "unchanged";
-        }
-
-        var labels = new Dictionary<string, string>(existing.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (k, v) in desired.Metadata.Labels ?? new Dictionary<string, string>())
-        {
-            labels[k] = v;
-        }
-
-        var replacement = desired with
-        {
-            Metadata = existing.Metadata with
-            {
-                Labels = labels,
-                OwnerReferences = desired.Metadata.OwnerReferences,
-                ManagedFields = null,
-            },
-        };
-        await _envoyFilters.ReplaceAsync(replacement, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return "updated";
+        var info = await WasmModuleInspector.InspectFileAsync(module.Path, cancellationToken).ConfigureAwait(false);
+        var result = WasmPreflight.Check(info, new WasmPreflightOptions { OldestHost = _options.PreflightOldestHost });
+        _preflight[module.Sha256.Hex] = result;
+        return result;
     }
 
     private async Task DeleteOrphanAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
-        var existing = await _envoyFilters.TryGetAsync(request.Namespace, request.Name, cancellationToken).ConfigureAwait(false);
-        if (existing?.Metadata.OwnerReferences?.Any(o => o.Kind == AutoWasm.KindValue && o.Name == request.Name) == true)
+        foreach (var kind in IstioOutputWriter.Kinds)
         {
-            await _envoyFilters.DeleteAsync(request.Namespace, request.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.Deleted(_logger, request.Namespace, request.Name);
+            if (await _writer.DeleteOwnedAsync(kind, request.Namespace!, request.Name, null, cancellationToken).ConfigureAwait(false))
+            {
+                Log.DeletedOutput(_logger, kind, request.Namespace!, request.Name, "nothing");
+            }
         }
     }
 
@@ -267,7 +313,7 @@ public sealed class AutoWasmReconciler : IReconciler
     /// a Synced AutoWasm whose module is still served keeps it Synced with <c>SourceReachable=False</c>: sidecars keep the
     /// module and EnvoyFilter they have.
     /// </summary>
-    private async Task<ReconcileResult> FailedAsync(string key, AutoWasmResource resource, ReconcileFailure failure, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> FailedAsync(string key, AutoWasm resource, ReconcileFailure failure, CancellationToken cancellationToken)
     {
         Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
         var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
@@ -300,7 +346,7 @@ public sealed class AutoWasmReconciler : IReconciler
         return retry;
     }
 
-    private async Task SetFailedAsync(AutoWasmResource resource, string reason, string message, CancellationToken cancellationToken)
+    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
     {
         var previous = resource.Status;
         var status = new AutoWasmStatus
@@ -311,7 +357,8 @@ public sealed class AutoWasmReconciler : IReconciler
             Sha256 = reason == "InvalidSpec" ? null : previous?.Sha256,
             ManifestDigest = reason == "InvalidSpec" ? null : previous?.ManifestDigest,
             EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
-            Conditions = [Condition(resource, "False", reason, message)],
+            Resource = reason == "InvalidSpec" ? null : previous?.Resource,
+            Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
         };
 
         if (await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false))
@@ -320,13 +367,13 @@ public sealed class AutoWasmReconciler : IReconciler
         }
     }
 
-    private StatusCondition Condition(AutoWasmResource resource, string status, string reason, string message)
+    private StatusCondition Condition(AutoWasm resource, string type, string status, string reason, string message)
     {
-        var previous = resource.Status?.Conditions.FirstOrDefault(c => c.Type == ReadyCondition);
+        var previous = resource.Status?.Conditions.FirstOrDefault(c => c.Type == type);
         var since = previous is not null && previous.Status == status ? previous.LastTransitionTime : _time.GetUtcNow();
         return new StatusCondition
         {
-            Type = ReadyCondition,
+            Type = type,
             Status = status,
             Reason = reason,
             Message = message,
@@ -336,7 +383,7 @@ public sealed class AutoWasmReconciler : IReconciler
     }
 
     /// <summary>Writes the status unless it equals the current one (apart from timestamps). Returns whether it wrote.</summary>
-    private async Task<bool> WriteStatusAsync(AutoWasmResource resource, AutoWasmStatus status, bool forceTime, CancellationToken cancellationToken)
+    private async Task<bool> WriteStatusAsync(AutoWasm resource, AutoWasmStatus status, bool forceTime, CancellationToken cancellationToken)
     {
         var current = resource.Status;
         if (!forceTime && current is not null && SameIgnoringTimes(current, status))
@@ -345,7 +392,7 @@ public sealed class AutoWasmReconciler : IReconciler
         }
 
         var stamped = status with { LastSyncTime = Truncate(_time.GetUtcNow()) };
-        await _autowasms.ReplaceStatusAsync(resource with { Status = stamped }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _autowasms.ReplaceStatusAsync(resource with { Status = stamped }, _write, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -360,7 +407,7 @@ public sealed class AutoWasmReconciler : IReconciler
         return Strip(a) == Strip(b);
     }
 
-    private async Task EmitEventAsync(AutoWasmResource resource, string type, string reason, string message, CancellationToken cancellationToken)
+    private async Task EmitEventAsync(AutoWasm resource, string type, string reason, string message, CancellationToken cancellationToken)
     {
         if (!_options.EmitEvents)
         {
@@ -368,37 +415,39 @@ public sealed class AutoWasmReconciler : IReconciler
         }
 
         var now = Truncate(_time.GetUtcNow());
-        var ns = resource.Metadata.Namespace ?? AutoWasm.DefaultNamespace;
+        var ns = resource.NamespaceOrDefault;
         var name = resource.Metadata.Name!;
+        var eventTime = now.UtcDateTime;
+        var record = new Corev1Event
+        {
+            ApiVersion = "v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = _eventNames.Next(name) },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = AutoWasm.ApiVersionValue,
+                Kind = AutoWasm.KindValue,
+                NamespaceProperty = ns,
+                Name = name,
+                Uid = resource.Metadata.Uid,
+                ResourceVersion = resource.Metadata.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message.Length <= 1024 ? message : message[..1024],
+            Count = 1,
+            FirstTimestamp = eventTime,
+            LastTimestamp = eventTime,
+            Source = new V1EventSource { Component = _options.EventComponent },
+            ReportingComponent = _options.EventComponent,
+        };
         try
         {
-            await _events.CreateAsync(
-                new Event
-                {
-                    Metadata = new ObjectMeta { Namespace = ns, Name = _eventNames.Next(name) },
-                    InvolvedObject = new ObjectReference
-                    {
-                        ApiVersion = AutoWasm.ApiVersionValue,
-                        Kind = AutoWasm.KindValue,
-                        Namespace = ns,
-                        Name = name,
-                        Uid = resource.Metadata.Uid,
-                        ResourceVersion = resource.Metadata.ResourceVersion,
-                    },
-                    Type = type,
-                    Reason = reason,
-                    Message = message.Length <= 1024 ? message : message[..1024],
-                    Count = 1,
-                    FirstTimestamp = now,
-                    LastTimestamp = now,
-                    Source = new EventSource { Component = _options.EventComponent },
-                    ReportingComponent = _options.EventComponent,
-                },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _kubernetes.CoreV1.CreateNamespacedEventAsync(record, ns, fieldManager: _options.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (KubernetesApiException e)
+        catch (HttpOperationException e)
         {
-            Log.EventFailed(_logger, ns, name, e.Message);
+            Log.EventFailed(_logger, ns, name, KubernetesApiException.From(e, "POST", $"/api/v1/namespaces/{ns}/events").Message);
         }
     }
 

@@ -1,5 +1,5 @@
 using WasmMesh.Kubernetes;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Model;
 
 namespace WasmMesh.Operator;
 
@@ -11,14 +11,14 @@ public sealed class AutoWasmStore : IAsyncDisposable
 {
     /// <summary>Creates the store over an informer (not yet started).</summary>
     /// <param name="informer">The AutoWasm informer.</param>
-    public AutoWasmStore(Informer<AutoWasmResource> informer)
+    public AutoWasmStore(Informer<AutoWasm> informer)
     {
         ArgumentNullException.ThrowIfNull(informer);
         Informer = informer;
     }
 
     /// <summary>The underlying informer.</summary>
-    public Informer<AutoWasmResource> Informer { get; }
+    public Informer<AutoWasm> Informer { get; }
 
     /// <summary>Whether the initial list has completed.</summary>
     public bool HasSynced => Informer.HasSynced;
@@ -27,11 +27,11 @@ public sealed class AutoWasmStore : IAsyncDisposable
     /// <param name="namespaceName">The namespace.</param>
     /// <param name="name">The name.</param>
     /// <returns>The resource, or null when absent.</returns>
-    public AutoWasmResource? Get(string namespaceName, string name) => Informer.Get(namespaceName, name);
+    public AutoWasm? Get(string namespaceName, string name) => Informer.Get(namespaceName, name);
 
     /// <summary>Every cached AutoWasm.</summary>
     /// <returns>The resources.</returns>
-    public IReadOnlyList<AutoWasmResource> List() => Informer.List();
+    public IReadOnlyList<AutoWasm> List() => Informer.List();
 
     /// <summary>The module digests named by any AutoWasm's status; the cache must keep these.</summary>
     /// <returns>The digests in use.</returns>
@@ -52,7 +52,7 @@ public sealed class AutoWasmStore : IAsyncDisposable
     /// <summary>The AutoWasm whose status names a module digest, if any.</summary>
     /// <param name="sha256">The module digest.</param>
     /// <returns>The resource, or null.</returns>
-    public AutoWasmResource? FindBySha256(Digest sha256)
+    public AutoWasm? FindBySha256(Digest sha256)
     {
         foreach (var resource in Informer.List())
         {

@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "AutoWasm {Namespace}/{Name} is gone; deleted its EnvoyFilter")]
     public static partial void Deleted(ILogger logger, string @namespace, string name);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Deleted {Kind} {Namespace}/{Name}: the AutoWasm is gone or now writes {Output}")]
+    public static partial void DeletedOutput(ILogger logger, string kind, string @namespace, string name, string output);
+
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Could not write an Event for {Namespace}/{Name}: {Message}")]
     public static partial void EventFailed(ILogger logger, string @namespace, string name, string message);
 

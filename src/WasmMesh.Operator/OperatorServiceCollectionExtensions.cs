@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using k8s;
 using WasmMesh.Controllers;
 using WasmMesh.Kubernetes;
 using WasmMesh.Operator;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Model;
 using WasmMesh.Sources;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -17,8 +18,8 @@ public static class OperatorServiceCollectionExtensions
 
     /// <summary>
     /// Adds the AutoWasm informer (started on every replica), the digest resolver that lets every replica serve every
-    /// module, and the AutoWasm controller (run only by the elected leader). Requires the Kubernetes client
-    /// (<c>AddWasmMeshKubernetes</c>) and the module sources (<c>AddWasmMeshSources</c> or <c>AddWasmMeshServing</c>).
+    /// module, and the AutoWasm controller (run only by the elected leader). Uses the <see cref="IKubernetes"/> in the container (the host's own, or
+    /// the one <c>AddWasmMeshKubernetes</c> builds from a kubeconfig) and the module sources (<c>AddWasmMeshSources</c> or <c>AddWasmMeshServing</c>).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the operator options.</param>
@@ -37,25 +38,26 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp =>
         {
-            var client = sp.GetRequiredService<IKubernetesClient>();
+            var client = sp.GetService<IKubernetes>()
+                ?? throw new InvalidOperationException("AddWasmMeshOperator() needs a k8s.IKubernetes in the service collection: register your own, or call AddWasmMeshKubernetes().");
             var operatorOptions = sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value;
-            return new Informer<AutoWasmResource>(
-                client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource),
+            return new Informer<AutoWasm>(
+                client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm),
                 new InformerOptions { Namespace = string.IsNullOrEmpty(operatorOptions.WatchNamespace) ? null : operatorOptions.WatchNamespace },
-                sp.GetService<ILogger<Informer<AutoWasmResource>>>(),
+                sp.GetService<ILogger<Informer<AutoWasm>>>(),
                 sp.GetRequiredService<TimeProvider>());
         });
-        services.TryAddSingleton(sp => new AutoWasmStore(sp.GetRequiredService<Informer<AutoWasmResource>>()));
+        services.TryAddSingleton(sp => new AutoWasmStore(sp.GetRequiredService<Informer<AutoWasm>>()));
         services.AddHostedService<AutoWasmInformerService>();
         services.TryAddSingleton<WasmSourceRequestFactory>();
         services.RemoveAll<IWasmDigestResolver>();
         services.AddSingleton<IWasmDigestResolver, AutoWasmDigestResolver>();
 
         var builder = services.AddWasmMeshControllers();
-        builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasmResource>>());
+        builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasm>>());
         builder.AddController<AutoWasmReconciler>(ControllerName)
             .AddInformerSource(
-                sp => sp.GetRequiredService<Informer<AutoWasmResource>>(),
+                sp => sp.GetRequiredService<Informer<AutoWasm>>(),
                 // Our own status writes come back as updates: only a change the reconcile depends on queues the key.
                 e => RelevantChange.Requeues(
                     e.Type,

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Autorest;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
 using WasmMesh.Sources;
@@ -10,14 +12,20 @@ namespace WasmMesh.Operator;
 /// </summary>
 public sealed class WasmSourceRequestFactory
 {
-    private readonly IKubernetesResourceClient<Secret> _secrets;
+    /// <summary>The Secret type of a docker config secret.</summary>
+    public const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
+
+    /// <summary>The data key of a docker config secret.</summary>
+    public const string DockerConfigJsonKey = ".dockerconfigjson";
+
+    private readonly IKubernetes _kubernetes;
 
     /// <summary>Creates the factory.</summary>
-    /// <param name="client">The Kubernetes client used to read pull secrets.</param>
-    public WasmSourceRequestFactory(IKubernetesClient client)
+    /// <param name="kubernetes">The Kubernetes client used to read pull secrets.</param>
+    public WasmSourceRequestFactory(IKubernetes kubernetes)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _secrets = client.Secrets();
+        ArgumentNullException.ThrowIfNull(kubernetes);
+        _kubernetes = kubernetes;
     }
 
     /// <summary>Builds the request for an AutoWasm.</summary>
@@ -54,11 +62,22 @@ public sealed class WasmSourceRequestFactory
 
     private async Task<ReadOnlyMemory<byte>> ReadPullSecretAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
-        var secret = await _secrets.TryGetAsync(namespaceName, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) does not exist; create it with 'kubectl create secret docker-registry {name} -n {namespaceName} …'");
-        if (secret.Data is null || !secret.Data.TryGetValue(Secret.DockerConfigJsonKey, out var payload) || payload.Length == 0)
+        k8s.Models.V1Secret secret;
+        try
         {
-            throw new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) has no {Secret.DockerConfigJsonKey} key; it must be of type {Secret.DockerConfigJsonType}");
+            secret = await _kubernetes.CoreV1.ReadNamespacedSecretAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex)
+        {
+            var error = KubernetesApiException.From(ex, "GET", $"/api/v1/namespaces/{namespaceName}/secrets/{name}");
+            throw error.IsNotFound
+                ? new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) does not exist; create it with 'kubectl create secret docker-registry {name} -n {namespaceName} …'")
+                : error;
+        }
+
+        if (secret.Data is null || !secret.Data.TryGetValue(DockerConfigJsonKey, out var payload) || payload.Length == 0)
+        {
+            throw new PullSecretException(namespaceName, name, $"secret {namespaceName}/{name} (spec.secret) has no {DockerConfigJsonKey} key; it must be of type {DockerConfigJsonType}");
         }
 
         return payload;

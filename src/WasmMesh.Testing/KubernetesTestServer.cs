@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using WasmMesh.Kubernetes;
+using k8s;
 using WasmMesh.Testing.Server;
 
 namespace WasmMesh.Testing;
@@ -27,7 +27,7 @@ namespace WasmMesh.Testing;
 /// await using var server = new KubernetesTestServer();
 /// await server.StartAsync();
 /// await server.WriteKubeconfigAsync("/tmp/kubeconfig");      // for kubectl
-/// using var client = new KubernetesClient(server.ClientConfiguration);
+/// using var client = new k8s.Kubernetes(server.ClientConfiguration);  // KubernetesClient, unmodified
 /// </code>
 /// </example>
 public sealed class KubernetesTestServer : IAsyncDisposable
@@ -54,12 +54,12 @@ public sealed class KubernetesTestServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The server is not started.</exception>
     public Uri Url => _url ?? throw new InvalidOperationException("The Kubernetes test server is not started: call StartAsync first.");
 
-    /// <summary>A client configuration for this server (with the bearer token when one is required).</summary>
+    /// <summary>A KubernetesClient configuration for this server (with the bearer token when one is required).</summary>
     public KubernetesClientConfiguration ClientConfiguration => new()
     {
-        Server = Url,
+        Host = Url.ToString().TrimEnd('/'),
         AccessToken = _options.BearerToken,
-        ContextName = "wasmmesh-test",
+        Namespace = "default",
     };
 
     /// <summary>The kubeconfig YAML for this server (cluster, user and current context <c>wasmmesh-test</c>).</summary>
@@ -67,12 +67,15 @@ public sealed class KubernetesTestServer : IAsyncDisposable
     {
         get
         {
-            var user = _options.BearerToken is { Length: > 0 } token ? $"    token: \"{token}\"\n" : "    {}\n";
-
+            // Anonymous access is a context without a user (as kubectl and KubernetesClient both read it);
+            // a user entry without credentials would be refused by KubernetesClientConfiguration.
+            var token = _options.BearerToken is { Length: > 0 } t ? t : null;
             return "apiVersion: v1\nkind: Config\n"
                 + $"clusters:\n- name: wasmmesh-test\n  cluster:\n    server: {Url.ToString().TrimEnd('/')}\n"
-                + $"users:\n- name: wasmmesh-test\n  user:\n{user}"
-                + "contexts:\n- name: wasmmesh-test\n  context:\n    cluster: wasmmesh-test\n    user: wasmmesh-test\n    namespace: default\n"
+                + (token is null ? "users: []\n" : $"users:\n- name: wasmmesh-test\n  user:\n    token: \"{token}\"\n")
+                + "contexts:\n- name: wasmmesh-test\n  context:\n    cluster: wasmmesh-test\n"
+                + (token is null ? string.Empty : "    user: wasmmesh-test\n")
+                + "    namespace: default\n"
                 + "current-context: wasmmesh-test\npreferences: {}\n";
         }
     }

@@ -227,7 +227,7 @@ public sealed class ControllerManagerTests : IAsyncDisposable
     public void UseKubernetesLeaderLock_ResolvesALeaseLockFromTheOptions()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Substitute.For<WasmMesh.Kubernetes.IKubernetesClient>());
+        services.AddSingleton(Substitute.For<k8s.IKubernetes>());
         services.AddWasmMeshControllers(o =>
         {
             o.LeaseName = "wasmer";

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using WasmMesh.Kubernetes;
 using WasmMesh.Testing;
 
@@ -8,12 +10,12 @@ public sealed class KubernetesServerFixture : IAsyncLifetime
 {
     public KubernetesTestServer Server { get; } = new();
 
-    public KubernetesClient Client { get; private set; } = null!;
+    public k8s.Kubernetes Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         await Server.StartAsync();
-        Client = new KubernetesClient(Server.ClientConfiguration);
+        Client = new k8s.Kubernetes(Server.ClientConfiguration);
     }
 
     public async ValueTask DisposeAsync()
@@ -25,7 +27,7 @@ public sealed class KubernetesServerFixture : IAsyncLifetime
     public async Task<string> NewNamespaceAsync()
     {
         var name = "le-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.Namespaces().CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = name } });
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
     }
 }
@@ -47,7 +49,7 @@ public sealed class KubernetesLeaderElectionTests(KubernetesServerFixture fixtur
 
         var runA = Task.Run(() => a.RunAsync(leading, stopA.Token), _ct);
         await Eventually.TrueAsync(() => a.IsLeader, "a acquires the lease");
-        var lease = await fixture.Client.Leases().GetAsync(ns, "wasmer", _ct);
+        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
         Assert.Equal("a", lease.Spec!.HolderIdentity);
         Assert.Equal(15, lease.Spec.LeaseDurationSeconds);
         Assert.Equal(0, lease.Spec.LeaseTransitions);
@@ -60,7 +62,7 @@ public sealed class KubernetesLeaderElectionTests(KubernetesServerFixture fixtur
 
         await stopA.CancelAsync();
         await runA.Within();
-        var released = await fixture.Client.Leases().GetAsync(ns, "wasmer", _ct);
+        var released = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
         Assert.Null(released.Spec!.HolderIdentity);
         Assert.Equal(1, released.Spec.LeaseDurationSeconds);
 
@@ -71,7 +73,7 @@ public sealed class KubernetesLeaderElectionTests(KubernetesServerFixture fixtur
                 return b.IsLeader;
             },
             "b takes over the released lease");
-        var taken = await fixture.Client.Leases().GetAsync(ns, "wasmer", _ct);
+        var taken = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
         Assert.Equal("b", taken.Spec!.HolderIdentity);
         Assert.Equal(1, taken.Spec.LeaseTransitions);
 

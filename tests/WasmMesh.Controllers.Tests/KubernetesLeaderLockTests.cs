@@ -1,37 +1,30 @@
-using System.Net;
-using NSubstitute;
-using NSubstitute.ExceptionExtensions;
+using k8s;
+using k8s.Models;
 using WasmMesh.Kubernetes;
+using WasmMesh.Testing;
 
 namespace WasmMesh.Controllers.Tests;
 
-public sealed class KubernetesLeaderLockTests
+/// <summary>The Lease lock against the API test server, read back with KubernetesClient's typed Lease API.</summary>
+public sealed class KubernetesLeaderLockTests(KubernetesServerFixture fixture) : IClassFixture<KubernetesServerFixture>
 {
     private static readonly DateTimeOffset Acquired = new(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
-
-    private readonly IKubernetesResourceClient<Lease> _leases = Substitute.For<IKubernetesResourceClient<Lease>>();
-    private readonly KubernetesLeaderLock _lock;
-
-    public KubernetesLeaderLockTests()
-    {
-        _lock = new KubernetesLeaderLock(_leases, "wasmer-system", "wasmer");
-    }
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task GetAsync_MissingLease_ReturnsNull()
     {
-        _leases.TryGetAsync("wasmer-system", "wasmer", Arg.Any<CancellationToken>()).Returns((Lease?)null);
-
-        Assert.Null(await _lock.GetAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("lease wasmer-system/wasmer", _lock.Description);
+        var ns = await fixture.NewNamespaceAsync();
+        Assert.Null(await new KubernetesLeaderLock(fixture.Client, ns, "wasmer").GetAsync(_ct));
     }
 
     [Fact]
     public async Task GetAsync_ExistingLease_MapsSpecAndResourceVersion()
     {
-        _leases.TryGetAsync("wasmer-system", "wasmer", Arg.Any<CancellationToken>()).Returns(StoredLease("42", "pod-a_1"));
+        var ns = await fixture.NewNamespaceAsync();
+        var stored = await StoreLeaseAsync(ns, "pod-a_1");
 
-        var record = await _lock.GetAsync(TestContext.Current.CancellationToken);
+        var record = await new KubernetesLeaderLock(fixture.Client, ns, "wasmer").GetAsync(_ct);
 
         Assert.Equal(
             new LeaderElectionRecord
@@ -41,7 +34,7 @@ public sealed class KubernetesLeaderLockTests
                 AcquireTime = Acquired,
                 RenewTime = Acquired.AddSeconds(4),
                 LeaderTransitions = 3,
-                Version = "42",
+                Version = stored.Metadata.ResourceVersion,
             },
             record);
     }
@@ -49,84 +42,112 @@ public sealed class KubernetesLeaderLockTests
     [Fact]
     public async Task CreateAsync_WritesTheLeaseSpec()
     {
-        Lease? sent = null;
-        _leases.CreateAsync(Arg.Do<Lease>(l => sent = l), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>())
-            .Returns(call => call.Arg<Lease>() with { Metadata = call.Arg<Lease>().Metadata with { ResourceVersion = "1" } });
+        var ns = await fixture.NewNamespaceAsync();
+        var created = await new KubernetesLeaderLock(fixture.Client, ns, "wasmer").CreateAsync(Record("pod-a_1", version: null), _ct);
 
-        var created = await _lock.CreateAsync(Record("pod-a_1", version: null), TestContext.Current.CancellationToken);
-
-        Assert.NotNull(sent);
-        Assert.Equal("wasmer", sent.Metadata.Name);
-        Assert.Equal("wasmer-system", sent.Metadata.Namespace);
-        Assert.Equal(new LeaseSpec { HolderIdentity = "pod-a_1", LeaseDurationSeconds = 15, AcquireTime = Acquired, RenewTime = Acquired, LeaseTransitions = 0 }, sent.Spec);
-        Assert.Equal("1", created!.Version);
+        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
+        Assert.Equal("pod-a_1", lease.Spec.HolderIdentity);
+        Assert.Equal(15, lease.Spec.LeaseDurationSeconds);
+        Assert.Equal(Acquired.UtcDateTime, lease.Spec.AcquireTime!.Value.ToUniversalTime());
+        Assert.Equal(Acquired.UtcDateTime, lease.Spec.RenewTime!.Value.ToUniversalTime());
+        Assert.Equal(0, lease.Spec.LeaseTransitions);
+        Assert.Equal(lease.Metadata.ResourceVersion, created!.Version);
     }
 
     [Fact]
     public async Task CreateAsync_AlreadyExists_ReturnsNull()
     {
-        _leases.CreateAsync(Arg.Any<Lease>(), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>())
-            .ThrowsAsync(ApiError(HttpStatusCode.Conflict, "AlreadyExists"));
-
-        Assert.Null(await _lock.CreateAsync(Record("pod-a_1", version: null), TestContext.Current.CancellationToken));
+        var ns = await fixture.NewNamespaceAsync();
+        await StoreLeaseAsync(ns, "pod-a_1");
+        Assert.Null(await new KubernetesLeaderLock(fixture.Client, ns, "wasmer").CreateAsync(Record("pod-b_2", version: null), _ct));
     }
 
     [Fact]
     public async Task UpdateAsync_ReplacesWithTheRecordsResourceVersionKeepingOtherFields()
     {
-        _leases.TryGetAsync("wasmer-system", "wasmer", Arg.Any<CancellationToken>()).Returns(StoredLease("42", "pod-a_1"));
-        Lease? sent = null;
-        _leases.ReplaceAsync(Arg.Do<Lease>(l => sent = l), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>())
-            .Returns(call => call.Arg<Lease>() with { Metadata = call.Arg<Lease>().Metadata with { ResourceVersion = "43" } });
-        var current = await _lock.GetAsync(TestContext.Current.CancellationToken);
+        var ns = await fixture.NewNamespaceAsync();
+        await StoreLeaseAsync(ns, "pod-a_1");
+        var leaderLock = new KubernetesLeaderLock(fixture.Client, ns, "wasmer");
+        var current = await leaderLock.GetAsync(_ct);
 
-        var updated = await _lock.UpdateAsync(current! with { HolderIdentity = "pod-b_2", LeaderTransitions = 4 }, TestContext.Current.CancellationToken);
+        var updated = await leaderLock.UpdateAsync(current! with { HolderIdentity = "pod-b_2", LeaderTransitions = 4 }, _ct);
 
-        Assert.NotNull(sent);
-        Assert.Equal("42", sent.Metadata.ResourceVersion);
-        Assert.Equal("wasmer", sent.Metadata.Labels!["app"]);
-        Assert.Equal("pod-b_2", sent.Spec!.HolderIdentity);
-        Assert.Equal(4, sent.Spec.LeaseTransitions);
-        Assert.Equal("43", updated!.Version);
+        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
+        Assert.Equal("wasmer", lease.Metadata.Labels["app"]);
+        Assert.Equal("pod-b_2", lease.Spec.HolderIdentity);
+        Assert.Equal(4, lease.Spec.LeaseTransitions);
+        Assert.NotEqual(current.Version, updated!.Version);
+        Assert.Equal(lease.Metadata.ResourceVersion, updated.Version);
     }
 
     [Fact]
     public async Task UpdateAsync_Released_WritesNoHolder()
     {
-        _leases.TryGetAsync("wasmer-system", "wasmer", Arg.Any<CancellationToken>()).Returns(StoredLease("42", "pod-a_1"));
-        Lease? sent = null;
-        _leases.ReplaceAsync(Arg.Do<Lease>(l => sent = l), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>())
-            .Returns(call => call.Arg<Lease>());
-        var current = await _lock.GetAsync(TestContext.Current.CancellationToken);
+        var ns = await fixture.NewNamespaceAsync();
+        await StoreLeaseAsync(ns, "pod-a_1");
+        var leaderLock = new KubernetesLeaderLock(fixture.Client, ns, "wasmer");
+        var current = await leaderLock.GetAsync(_ct);
 
-        await _lock.UpdateAsync(current! with { HolderIdentity = string.Empty, LeaseDuration = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        await leaderLock.UpdateAsync(current! with { HolderIdentity = string.Empty, LeaseDuration = TimeSpan.FromSeconds(1) }, _ct);
 
-        Assert.Null(sent!.Spec!.HolderIdentity);
-        Assert.Equal(1, sent.Spec.LeaseDurationSeconds);
-    }
-
-    [Theory]
-    [InlineData(HttpStatusCode.Conflict, "Conflict")]
-    [InlineData(HttpStatusCode.NotFound, "NotFound")]
-    public async Task UpdateAsync_StaleOrDeleted_ReturnsNull(HttpStatusCode status, string reason)
-    {
-        _leases.ReplaceAsync(Arg.Any<Lease>(), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>()).ThrowsAsync(ApiError(status, reason));
-
-        Assert.Null(await _lock.UpdateAsync(Record("pod-a_1", version: "7"), TestContext.Current.CancellationToken));
+        var lease = await fixture.Client.CoordinationV1.ReadNamespacedLeaseAsync("wasmer", ns, cancellationToken: _ct);
+        Assert.Null(lease.Spec.HolderIdentity);
+        Assert.Equal(1, lease.Spec.LeaseDurationSeconds);
     }
 
     [Fact]
-    public async Task UpdateAsync_OtherApiError_Throws()
+    public async Task UpdateAsync_StaleVersion_ReturnsNull()
     {
-        _leases.ReplaceAsync(Arg.Any<Lease>(), Arg.Any<WriteOptions?>(), Arg.Any<CancellationToken>()).ThrowsAsync(ApiError(HttpStatusCode.Forbidden, "Forbidden"));
+        var ns = await fixture.NewNamespaceAsync();
+        var stored = await StoreLeaseAsync(ns, "pod-a_1");
+        var leaderLock = new KubernetesLeaderLock(fixture.Client, ns, "wasmer");
+        await leaderLock.UpdateAsync(Record("pod-a_1", stored.Metadata.ResourceVersion), _ct);
 
-        var error = await Assert.ThrowsAsync<KubernetesApiException>(() => _lock.UpdateAsync(Record("pod-a_1", version: "7"), TestContext.Current.CancellationToken));
-        Assert.True(error.IsForbidden);
+        Assert.Null(await leaderLock.UpdateAsync(Record("pod-b_2", stored.Metadata.ResourceVersion), _ct));
+        Assert.Equal("pod-a_1", (await leaderLock.GetAsync(_ct))!.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_DeletedLease_ReturnsNull()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        Assert.Null(await new KubernetesLeaderLock(fixture.Client, ns, "wasmer").UpdateAsync(Record("pod-a_1", version: "7"), _ct));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_OtherApiError_ThrowsTheTypedException()
+    {
+        await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { BearerToken = "right" });
+        await server.StartAsync(_ct);
+        var config = server.ClientConfiguration;
+        config.AccessToken = "wrong";
+        using var client = new k8s.Kubernetes(config);
+
+        var error = await Assert.ThrowsAsync<KubernetesApiException>(() => new KubernetesLeaderLock(client, "default", "wasmer").UpdateAsync(Record("pod-a_1", version: "7"), _ct));
+        Assert.True(error.IsUnauthorized);
+        Assert.Contains("/apis/coordination.k8s.io/v1/namespaces/default/leases/wasmer", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task UpdateAsync_WithoutVersion_Throws()
-        => await Assert.ThrowsAsync<ArgumentException>(() => _lock.UpdateAsync(Record("pod-a_1", version: null), TestContext.Current.CancellationToken));
+        => await Assert.ThrowsAsync<ArgumentException>(() => new KubernetesLeaderLock(fixture.Client, "default", "wasmer").UpdateAsync(Record("pod-a_1", version: null), _ct));
+
+    private async Task<V1Lease> StoreLeaseAsync(string ns, string holder) =>
+        await fixture.Client.CoordinationV1.CreateNamespacedLeaseAsync(
+            new V1Lease
+            {
+                Metadata = new V1ObjectMeta { Name = "wasmer", Labels = new Dictionary<string, string> { ["app"] = "wasmer" } },
+                Spec = new V1LeaseSpec
+                {
+                    HolderIdentity = holder,
+                    LeaseDurationSeconds = 15,
+                    AcquireTime = Acquired.UtcDateTime,
+                    RenewTime = Acquired.AddSeconds(4).UtcDateTime,
+                    LeaseTransitions = 3,
+                },
+            },
+            ns,
+            cancellationToken: _ct);
 
     private static LeaderElectionRecord Record(string holder, string? version) => new()
     {
@@ -136,26 +157,4 @@ public sealed class KubernetesLeaderLockTests
         RenewTime = Acquired,
         Version = version,
     };
-
-    private static Lease StoredLease(string resourceVersion, string holder) => new()
-    {
-        Metadata = new ObjectMeta
-        {
-            Name = "wasmer",
-            Namespace = "wasmer-system",
-            ResourceVersion = resourceVersion,
-            Labels = new Dictionary<string, string> { ["app"] = "wasmer" },
-        },
-        Spec = new LeaseSpec
-        {
-            HolderIdentity = holder,
-            LeaseDurationSeconds = 15,
-            AcquireTime = Acquired,
-            RenewTime = Acquired.AddSeconds(4),
-            LeaseTransitions = 3,
-        },
-    };
-
-    private static KubernetesApiException ApiError(HttpStatusCode status, string reason)
-        => new(status, new KubernetesStatus { Status = "Failure", Reason = reason, Code = (int)status }, "PUT", "/apis/coordination.k8s.io/v1/namespaces/wasmer-system/leases/wasmer");
 }

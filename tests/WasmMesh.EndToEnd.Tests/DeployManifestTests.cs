@@ -59,6 +59,8 @@ public sealed class DeployManifestTests
             [
                 "/events: create,patch",
                 "/secrets: get",
+                "extensions.istio.io/trafficextensions: create,delete,get,list,patch,update,watch",
+                "extensions.istio.io/wasmplugins: create,delete,get,list,patch,update,watch",
                 "networking.istio.io/envoyfilters: create,delete,get,list,patch,update,watch",
                 "wasm.tcm.io/autowasms/status: patch,update",
                 "wasm.tcm.io/autowasms: get,list,watch",

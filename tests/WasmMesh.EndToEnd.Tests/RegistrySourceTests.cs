@@ -26,7 +26,9 @@ public sealed class RegistrySourceTests(SharedMesh mesh)
         // The EnvoyFilter is exactly the reference output (FACTS §1) with this module's sha256, as kubectl prints it.
         var yaml = await env.Kubectl.RunAsync("get", "envoyfilter", "test", "-n", ns, "-o", "yaml");
         var reference = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "WasmMesh.Istio.Tests", "Cases", "reference", "expected.yaml"), TestContext.Current.CancellationToken);
-        var expectedSpec = TopLevelBlock(reference, "spec").Replace("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f", RepoPaths.AddHeaderAsSha256, StringComparison.Ordinal);
+        // wasmer's default configuration adds a bounded fetch retry policy (5 retries, 1 s to 30 s back-off) to it.
+        var expectedSpec = TopLevelBlock(reference, "spec").Replace("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f", RepoPaths.AddHeaderAsSha256, StringComparison.Ordinal)
+            .Replace("                    sha256: ", "                    retryPolicy:\n                      numRetries: 5\n                      retryBackOff:\n                        baseInterval: 1s\n                        maxInterval: 30s\n                    sha256: ", StringComparison.Ordinal);
         Assert.Equal(expectedSpec, TopLevelBlock(yaml, "spec"));
         Assert.Contains("kind: AutoWasm", TopLevelBlock(yaml, "metadata"), StringComparison.Ordinal); // owner reference
 

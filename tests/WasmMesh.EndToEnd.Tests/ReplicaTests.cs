@@ -1,3 +1,4 @@
+using k8s;
 using System.Diagnostics;
 using WasmMesh.EndToEnd.Tests.Infrastructure;
 using WasmMesh.Kubernetes;
@@ -39,7 +40,7 @@ public sealed class ReplicaTests
             },
             "exactly one leader",
             diagnostics: Diagnostics);
-        var lease = await env.Client.Leases().GetAsync("default", "e2e-replicas", TestContext.Current.CancellationToken);
+        var lease = await env.Client.CoordinationV1.ReadNamespacedLeaseAsync("e2e-replicas", "default", cancellationToken: TestContext.Current.CancellationToken);
         var leaderIdentity = lease.Spec!.HolderIdentity;
         Assert.False(string.IsNullOrEmpty(leaderIdentity));
 
@@ -77,7 +78,7 @@ public sealed class ReplicaTests
             Diagnostics);
         var takeover = killed.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"takeover {takeover.TotalSeconds:0.00} s after the leader was killed (lease duration {LeaseDuration.TotalSeconds} s)");
-        lease = await env.Client.Leases().GetAsync("default", "e2e-replicas", TestContext.Current.CancellationToken);
+        lease = await env.Client.CoordinationV1.ReadNamespacedLeaseAsync("e2e-replicas", "default", cancellationToken: TestContext.Current.CancellationToken);
         Assert.NotEqual(leaderIdentity, lease.Spec!.HolderIdentity);
 
         // The new leader writes: a new AutoWasm gets its EnvoyFilter, and the old one stays Synced.

@@ -35,6 +35,7 @@ public sealed class GoldenCaseTests
         var input = File.ReadAllText(Path.Combine(dir, "input.yaml"));
         var options = new EnvoyFilterBuilderOptions();
         var sha = ReferenceSha;
+        IstioOutputKind? kind = null;
         var casePath = Path.Combine(dir, "case.json");
         if (File.Exists(casePath))
         {
@@ -52,6 +53,8 @@ public sealed class GoldenCaseTests
                     case "timeoutSeconds": options.FetchTimeout = TimeSpan.FromSeconds(property.Value.GetDouble()); break;
                     case "retries": options.FetchRetries = property.Value.GetInt32(); break;
                     case "useFailurePolicy": options.UseFailurePolicy = property.Value.GetBoolean(); break;
+                    case "istioVersion": options.IstioVersion = property.Value.GetString()!; break;
+                    case "output": kind = Enum.Parse<IstioOutputKind>(property.Value.GetString()!); break;
                     case "labels":
                         foreach (var label in property.Value.EnumerateObject())
                         {
@@ -66,9 +69,37 @@ public sealed class GoldenCaseTests
 
         var read = AutoWasmReader.Read(input, Path.Combine(dir, "input.yaml"));
         Assert.True(read.IsValid, string.Join("\n", read.Problems));
-        var builder = new EnvoyFilterBuilder(options);
-        var yaml = EnvoyFilterRenderer.ToYaml(read.Resources.Select(r => builder.Build(r, Digest.FromSha256Hex(sha))));
+        var builder = new IstioOutputBuilder(options);
+        var outputs = read.Resources.Select(r => builder.Build(r, Digest.FromSha256Hex(sha), kind ?? IstioOutputBuilder.OutputFor(r))).ToList();
+        var yaml = IstioRenderer.ToYaml(outputs.Select(o => o.Resource));
         GoldenFile.AssertMatches(Path.Combine(dir, "expected.yaml"), yaml);
+
+        // Every golden output is valid for the newest release too, and EnvoyFilters without a priority for 1.10 and 1.20.
+        foreach (var output in outputs)
+        {
+            using var document = IstioRenderer.ToJsonDocument(output.Resource);
+            var spec = document.RootElement.GetProperty("spec");
+            Assert.Empty(IstioFieldTable.Check(output.Resource.Kind, spec, IstioRelease.Latest));
+            if (output.Resource.Kind == "EnvoyFilter" && !spec.TryGetProperty("priority", out _))
+            {
+                Assert.Empty(IstioFieldTable.Check("EnvoyFilter", spec, IstioRelease.Parse("1.10")));
+                Assert.Empty(IstioFieldTable.Check("EnvoyFilter", spec, IstioRelease.Parse("1.20")));
+            }
+        }
+
+        var notes = outputs.SelectMany(o => o.Notes).ToList();
+        var notesPath = Path.Combine(dir, "notes.txt");
+        if (notes.Count > 0 || File.Exists(notesPath))
+        {
+            GoldenFile.AssertMatches(notesPath, string.Join("\n", notes) + "\n");
+        }
+
+        if (outputs.All(o => o.Output == IstioOutputKind.EnvoyFilter) && !options.UseFailurePolicy && read.Resources.All(r => r.Spec.Filter.FailurePolicy is null && r.Spec.Filter.Phase is null && r.Spec.Filter.Priority is null))
+        {
+            // No new option: the EnvoyFilter builder's own output is the same bytes.
+            var plain = new EnvoyFilterBuilder(options);
+            Assert.Equal(yaml, EnvoyFilterRenderer.ToYaml(read.Resources.Select(r => plain.Build(r, Digest.FromSha256Hex(sha)))));
+        }
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using k8s;
+using k8s.Models;
 using WasmMesh.Testing;
 using Xunit;
 
@@ -80,15 +82,16 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         await using var server = new KubernetesTestServer();
         await server.StartAsync(_ct);
-        using var client = new KubernetesClient(server.ClientConfiguration);
-        var secrets = client.Secrets();
-        await using var informer = new Informer<Secret>(secrets, new InformerOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(10) });
+        await server.ApplyYamlAsync(Widgets.Crd, _ct);
+        using var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var secrets = Widgets.Client(client);
+        await using var informer = new Informer<Widget>(secrets, new InformerOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(10) });
         await informer.StartAsync(_ct);
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
 
         for (var i = 0; i < 20; i++)
         {
-            await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = $"s{i}", Namespace = "default" } }, cancellationToken: _ct);
+            await secrets.CreateAsync(Widgets.New("default", $"s{i}"), cancellationToken: _ct);
             if (i % 5 == 0)
             {
                 server.DropWatches();
@@ -105,15 +108,16 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         await using var server = new KubernetesTestServer();
         await server.StartAsync(_ct);
-        using var client = new KubernetesClient(server.ClientConfiguration);
-        var secrets = client.Secrets();
-        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "stays", Namespace = "default" } }, cancellationToken: _ct);
-        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "goes", Namespace = "default" } }, cancellationToken: _ct);
-        var gated = new GatedResourceClient<Secret>(secrets);
-        await using var informer = new Informer<Secret>(gated, new InformerOptions { Namespace = "default" });
+        await server.ApplyYamlAsync(Widgets.Crd, _ct);
+        using var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var secrets = Widgets.Client(client);
+        await secrets.CreateAsync(Widgets.New("default", "stays"), cancellationToken: _ct);
+        await secrets.CreateAsync(Widgets.New("default", "goes"), cancellationToken: _ct);
+        var gated = new GatedResourceClient<Widget>(secrets);
+        await using var informer = new Informer<Widget>(gated, new InformerOptions { Namespace = "default" });
         await informer.StartAsync(_ct);
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
-        var events = new List<InformerEvent<Secret>>();
+        var events = new List<InformerEvent<Widget>>();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
         cts.CancelAfter(TimeSpan.FromSeconds(20));
         var reader = Task.Run(async () =>
@@ -139,7 +143,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         await Eventually(() => gated.Waiting);
 
         await secrets.DeleteAsync("default", "goes", cancellationToken: _ct);
-        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "new", Namespace = "default" } }, cancellationToken: _ct);
+        await secrets.CreateAsync(Widgets.New("default", "new"), cancellationToken: _ct);
         server.CompactHistory();
         gated.Open();
 
@@ -162,7 +166,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var time = new FakeTimeProvider();
         var fake = new FakeResourceClient(listVersion: "10");
-        await using var informer = new Informer<Secret>(fake, new InformerOptions { SilenceTimeout = TimeSpan.FromMinutes(3), ResyncPeriod = null }, timeProvider: time);
+        await using var informer = new Informer<Widget>(fake, new InformerOptions { SilenceTimeout = TimeSpan.FromMinutes(3), ResyncPeriod = null }, timeProvider: time);
         await informer.StartAsync(_ct);
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
         await Eventually(() => fake.WatchCalls == 1);
@@ -180,7 +184,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var time = new FakeTimeProvider();
         var fake = new FakeResourceClient(listVersion: "5") { ListFailures = 1 };
-        await using var informer = new Informer<Secret>(fake, new InformerOptions { InitialBackoff = TimeSpan.FromSeconds(1), ResyncPeriod = null }, timeProvider: time);
+        await using var informer = new Informer<Widget>(fake, new InformerOptions { InitialBackoff = TimeSpan.FromSeconds(1), ResyncPeriod = null }, timeProvider: time);
         await informer.StartAsync(_ct);
         await Eventually(() => fake.ListCalls == 1 && time.ActiveTimers > 0);
         Assert.False(informer.HasSynced);
@@ -196,7 +200,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         var time = new FakeTimeProvider();
         var fake = new FakeResourceClient(listVersion: "5");
-        await using var informer = new Informer<Secret>(fake, new InformerOptions { ResyncPeriod = TimeSpan.FromMinutes(10), SilenceTimeout = TimeSpan.FromHours(1) }, timeProvider: time);
+        await using var informer = new Informer<Widget>(fake, new InformerOptions { ResyncPeriod = TimeSpan.FromMinutes(10), SilenceTimeout = TimeSpan.FromHours(1) }, timeProvider: time);
         await informer.StartAsync(_ct);
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
@@ -230,7 +234,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
     /// <summary>Delegates to a real client but can hold new watches until opened.</summary>
     private sealed class GatedResourceClient<T>(IKubernetesResourceClient<T> inner) : IKubernetesResourceClient<T>
-        where T : class
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         private TaskCompletionSource _gate = CompletedGate();
         private int _watchCalls;
@@ -257,7 +261,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
             }
         }
 
-        public Task<KubernetesList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(namespaceName, options, cancellationToken);
+        public Task<ResourceList<T>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(namespaceName, options, cancellationToken);
 
         public Task<T> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => inner.GetAsync(namespaceName, name, cancellationToken);
 
@@ -287,8 +291,8 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         }
     }
 
-    /// <summary>Lists one secret; watches never deliver anything (a silent stream).</summary>
-    private sealed class FakeResourceClient(string listVersion) : IKubernetesResourceClient<Secret>
+    /// <summary>Lists one widget; watches never deliver anything (a silent stream).</summary>
+    private sealed class FakeResourceClient(string listVersion) : IKubernetesResourceClient<Widget>
     {
         private int _listCalls;
         private int _watchCalls;
@@ -301,20 +305,20 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
         public string? LastWatchVersion { get; private set; }
 
-        public KubernetesResourceType ResourceType => KubernetesResourceType.Secrets;
+        public KubernetesResourceType ResourceType => Widgets.Type;
 
-        public Task<KubernetesList<Secret>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
+        public Task<ResourceList<Widget>> ListAsync(string? namespaceName = null, ListOptions? options = null, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _listCalls) <= ListFailures)
             {
                 throw new HttpRequestException("connection refused");
             }
 
-            var secret = new Secret { Metadata = new ObjectMeta { Name = "one", Namespace = "default", ResourceVersion = listVersion } };
-            return Task.FromResult(new KubernetesList<Secret> { Metadata = new ListMeta { ResourceVersion = listVersion }, Items = [secret] });
+            var widget = new Widget { Metadata = new V1ObjectMeta { Name = "one", NamespaceProperty = "default", ResourceVersion = listVersion } };
+            return Task.FromResult(new ResourceList<Widget> { Metadata = new V1ListMeta { ResourceVersion = listVersion }, Items = [widget] });
         }
 
-        public async IAsyncEnumerable<WatchEvent<Secret>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public async IAsyncEnumerable<WatchEvent<Widget>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             LastWatchVersion = options?.ResourceVersion;
             Interlocked.Increment(ref _watchCalls);
@@ -322,24 +326,24 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
             yield break;
         }
 
-        public Task<Secret> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> GetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret?> TryGetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget?> TryGetAsync(string? namespaceName, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> CreateAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> CreateAsync(Widget item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> ReplaceAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> ReplaceAsync(Widget item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> ReplaceStatusAsync(Secret item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> ReplaceStatusAsync(Widget item, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> PatchAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> PatchAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> PatchStatusAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> PatchStatusAsync(string? namespaceName, string name, KubernetesPatch patch, WriteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> ApplyAsync(Secret item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> ApplyAsync(Widget item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret> ApplyStatusAsync(Secret item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget> ApplyStatusAsync(Widget item, ApplyOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<Secret?> DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<Widget?> DeleteAsync(string? namespaceName, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -11,52 +13,47 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task CreateGetReplaceDelete_Secret_RoundTripsWithServerMetadata()
+    public async Task CreateGetReplaceDelete_Widget_RoundTripsWithServerMetadata()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var secrets = fixture.Client.Secrets();
-        var created = await secrets.CreateAsync(new Secret
-        {
-            Metadata = new ObjectMeta { Name = "creds", Namespace = ns, Labels = new Dictionary<string, string> { ["app"] = "x" } },
-            StringData = new Dictionary<string, string> { ["user"] = "alice" },
-        }, cancellationToken: _ct);
+        var widgets = Widgets.Client(fixture.Client);
+        var created = await widgets.CreateAsync(Widgets.New(ns, "w", size: 1, labels: new() { ["app"] = "x" }), new WriteOptions { FieldManager = "tests" }, _ct);
 
         Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
         Assert.NotNull(created.Metadata.CreationTimestamp);
-        Assert.Equal("Opaque", created.Type);
-        Assert.Equal("alice"u8.ToArray(), created.Data!["user"]);
-        Assert.Null(created.StringData);
+        Assert.Equal("x", created.Metadata.Labels!["app"]);
+        Assert.Contains(created.Metadata.ManagedFields!, m => m.Manager == "tests");
 
-        var read = await secrets.GetAsync(ns, "creds", _ct);
+        var read = await widgets.GetAsync(ns, "w", _ct);
         Assert.Equal(created.Metadata.ResourceVersion, read.Metadata.ResourceVersion);
 
-        var replaced = await secrets.ReplaceAsync(read with { Data = new Dictionary<string, byte[]> { ["user"] = "bob"u8.ToArray() } }, cancellationToken: _ct);
+        var replaced = await widgets.ReplaceAsync(read with { Spec = new WidgetSpec { Size = 2 } }, cancellationToken: _ct);
         Assert.True(long.Parse(replaced.Metadata.ResourceVersion!) > long.Parse(read.Metadata.ResourceVersion!));
-        Assert.Equal("bob"u8.ToArray(), replaced.Data!["user"]);
+        Assert.Equal(2, replaced.Spec!.Size);
 
-        await secrets.DeleteAsync(ns, "creds", cancellationToken: _ct);
-        Assert.Null(await secrets.TryGetAsync(ns, "creds", _ct));
+        Assert.NotNull(await widgets.DeleteAsync(ns, "w", cancellationToken: _ct));
+        Assert.Null(await widgets.TryGetAsync(ns, "w", _ct));
     }
 
     [Fact]
     public async Task GetAsync_Missing_ThrowsNotFoundWithStatus()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => fixture.Client.Secrets().GetAsync(ns, "nope", _ct));
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => Widgets.Client(fixture.Client).GetAsync(ns, "nope", _ct));
         Assert.True(ex.IsNotFound);
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
         Assert.Equal("NotFound", ex.Status?.Reason);
-        Assert.Contains("secrets \"nope\" not found", ex.Message, StringComparison.Ordinal);
-        Assert.Equal($"/api/v1/namespaces/{ns}/secrets/nope", ex.Path);
+        Assert.Contains("\"nope\" not found", ex.Message, StringComparison.Ordinal);
+        Assert.Equal($"/apis/example.com/v1/namespaces/{ns}/widgets/nope", ex.Path);
     }
 
     [Fact]
     public async Task CreateAsync_Existing_ThrowsAlreadyExists()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var leases = fixture.Client.Leases();
-        await leases.CreateAsync(new Lease { Metadata = new ObjectMeta { Name = "l", Namespace = ns } }, cancellationToken: _ct);
-        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => leases.CreateAsync(new Lease { Metadata = new ObjectMeta { Name = "l", Namespace = ns } }, cancellationToken: _ct));
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "w"), cancellationToken: _ct);
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => widgets.CreateAsync(Widgets.New(ns, "w"), cancellationToken: _ct));
         Assert.True(ex.IsAlreadyExists);
         Assert.False(ex.IsConflict);
     }
@@ -65,30 +62,69 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     public async Task ReplaceAsync_StaleResourceVersion_ThrowsConflict()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var leases = fixture.Client.Leases();
-        var now = DateTimeOffset.UtcNow;
-        var lease = await leases.CreateAsync(new Lease
-        {
-            Metadata = new ObjectMeta { Name = "leader", Namespace = ns },
-            Spec = new LeaseSpec { HolderIdentity = "a", LeaseDurationSeconds = 15, AcquireTime = now, RenewTime = now, LeaseTransitions = 0 },
-        }, cancellationToken: _ct);
+        var widgets = Widgets.Client(fixture.Client);
+        var first = await widgets.CreateAsync(Widgets.New(ns, "w", size: 1), cancellationToken: _ct);
+        await widgets.ReplaceAsync(first with { Spec = new WidgetSpec { Size = 2 } }, cancellationToken: _ct);
 
-        var renewed = await leases.ReplaceAsync(lease with { Spec = lease.Spec! with { RenewTime = now.AddSeconds(2) } }, cancellationToken: _ct);
-        Assert.Equal(now.AddSeconds(2).ToUnixTimeMilliseconds(), renewed.Spec!.RenewTime!.Value.ToUnixTimeMilliseconds());
-
-        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => leases.ReplaceAsync(lease with { Spec = lease.Spec! with { HolderIdentity = "b" } }, cancellationToken: _ct));
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => widgets.ReplaceAsync(first with { Spec = new WidgetSpec { Size = 3 } }, cancellationToken: _ct));
         Assert.True(ex.IsConflict);
-        Assert.Equal("a", (await leases.GetAsync(ns, "leader", _ct)).Spec!.HolderIdentity);
+        Assert.Equal(2, (await widgets.GetAsync(ns, "w", _ct)).Spec!.Size);
+    }
+
+    [Fact]
+    public async Task PatchAsync_StrategicMergeOnCustomResource_IsRefusedWith415()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "w", size: 1), cancellationToken: _ct);
+        var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => widgets.PatchAsync(ns, "w", new KubernetesPatch { Type = KubernetesPatchType.StrategicMerge, Content = """{"spec":{"size":2}}""" }, cancellationToken: _ct));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, ex.StatusCode);
+        Assert.Equal(1, (await widgets.GetAsync(ns, "w", _ct)).Spec!.Size);
+    }
+
+    [Fact]
+    public async Task ListAndWatch_ObjectThatDoesNotDecode_IsReportedAndTheOthersStillArrive()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "good"), cancellationToken: _ct);
+        var raw = fixture.Client;
+        await raw.CustomObjects.CreateNamespacedCustomObjectAsync(
+            JsonNode.Parse($$$"""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad","namespace":"{{{ns}}}"},"spec":{"size":"not a number"},"extra":{"ignored":true}}"""),
+            "example.com", "v1", ns, "widgets", cancellationToken: _ct);
+
+        var list = await widgets.ListAsync(ns, cancellationToken: _ct);
+        Assert.Equal("good", Assert.Single(list.Items).Metadata.Name);
+        var bad = Assert.Single(list.Undecodable);
+        Assert.Equal($"{ns}/bad", bad.Key);
+        Assert.Contains("spec.size", bad.Error, StringComparison.Ordinal);
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        var events = new List<WatchEvent<Widget>>();
+        await foreach (var e in widgets.WatchAsync(ns, new WatchOptions { AllowWatchBookmarks = false }, cts.Token))
+        {
+            events.Add(e);
+            if (events.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("good", Assert.Single(events, e => e.Object is not null).Object!.Metadata.Name);
+        var undecodable = Assert.Single(events, e => e.Object is null);
+        Assert.Equal("bad", undecodable.Metadata.Name);
+        Assert.NotNull(undecodable.DecodeError);
     }
 
     [Fact]
     public async Task ListAsync_WithLimit_PagesThroughEveryItemOnce()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var secrets = fixture.Client.Secrets();
+        var secrets = Widgets.Client(fixture.Client);
         for (var i = 0; i < 7; i++)
         {
-            await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = $"s{i}", Namespace = ns } }, cancellationToken: _ct);
+            await secrets.CreateAsync(Widgets.New(ns, $"s{i}"), cancellationToken: _ct);
         }
 
         var names = new List<string>();
@@ -98,8 +134,8 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
         {
             var page = await secrets.ListAsync(ns, new ListOptions { Limit = 3, Continue = token }, _ct);
             names.AddRange(page.Items.Select(s => s.Metadata.Name!));
-            Assert.Equal(page.Items.Count, page.ItemMetadata.Count);
-            token = page.Metadata.Continue;
+            Assert.Empty(page.Undecodable);
+            token = page.Metadata.ContinueProperty;
             pages++;
         }
         while (!string.IsNullOrEmpty(token));
@@ -142,7 +178,7 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
         {
             await foreach (var e in widgets.WatchAsync(ns, new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion, AllowWatchBookmarks = false }, cts.Token))
             {
-                events.Add((e.Type, e.Metadata.Name!, e.Object.Spec?.Size));
+                events.Add((e.Type, e.Metadata.Name!, e.Object!.Spec?.Size));
                 if (e.Type == WatchEventType.Deleted)
                 {
                     return;
@@ -268,17 +304,17 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
         Assert.Contains(ex.Status!.Details!.Causes!, c => c.Field == ".spec.size");
 
         // Same value: co-ownership without conflict.
-        await widgets.ApplyAsync(new Widget { Metadata = new WidgetMetadata { Name = "w", Namespace = ns }, Spec = new WidgetSpec { Color = "red" } }, new ApplyOptions { FieldManager = "beta" }, _ct);
+        await widgets.ApplyAsync(new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = ns }, Spec = new WidgetSpec { Color = "red" } }, new ApplyOptions { FieldManager = "beta" }, _ct);
 
         var forced = await widgets.ApplyAsync(Widgets.New(ns, "w", size: 2, color: "red"), new ApplyOptions { FieldManager = "beta", Force = true }, _ct);
         Assert.Equal(2, forced.Spec!.Size);
 
         // alpha stops managing color, but beta still owns it: it stays. alpha owns nothing else now.
-        var alphaDrops = await widgets.ApplyAsync(new Widget { Metadata = new WidgetMetadata { Name = "w", Namespace = ns, Labels = new() { ["by"] = "alpha" } } }, new ApplyOptions { FieldManager = "alpha" }, _ct);
+        var alphaDrops = await widgets.ApplyAsync(new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["by"] = "alpha" } } }, new ApplyOptions { FieldManager = "alpha" }, _ct);
         Assert.Equal("red", alphaDrops.Spec!.Color);
 
         // beta drops size: nobody owns it any more, so it is removed.
-        var betaDrops = await widgets.ApplyAsync(new Widget { Metadata = new WidgetMetadata { Name = "w", Namespace = ns }, Spec = new WidgetSpec { Color = "red" } }, new ApplyOptions { FieldManager = "beta" }, _ct);
+        var betaDrops = await widgets.ApplyAsync(new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = ns }, Spec = new WidgetSpec { Color = "red" } }, new ApplyOptions { FieldManager = "beta" }, _ct);
         Assert.Null(betaDrops.Spec!.Size);
         Assert.Equal("red", betaDrops.Spec.Color);
         Assert.Equal("alpha", betaDrops.Metadata.Labels!["by"]);
@@ -300,7 +336,7 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     {
         var ns = await fixture.NewNamespaceAsync();
         var widgets = Widgets.Client(fixture.Client);
-        var w = await widgets.CreateAsync(Widgets.New(ns, "w") with { Metadata = new WidgetMetadata { Name = "w", Namespace = ns, Finalizers = ["example.com/cleanup"] } }, cancellationToken: _ct);
+        var w = await widgets.CreateAsync(Widgets.New(ns, "w") with { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = ns, Finalizers = ["example.com/cleanup"] } }, cancellationToken: _ct);
 
         var marked = await widgets.DeleteAsync(ns, "w", cancellationToken: _ct);
         Assert.NotNull(marked);
@@ -317,45 +353,44 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
     {
         var ns = await fixture.NewNamespaceAsync();
         var widgets = Widgets.Client(fixture.Client);
-        var secrets = fixture.Client.Secrets();
+        var core = fixture.Client.CoreV1;
         var owner = await widgets.CreateAsync(Widgets.New(ns, "owner"), cancellationToken: _ct);
         var orphanOwner = await widgets.CreateAsync(Widgets.New(ns, "orphan-owner"), cancellationToken: _ct);
-        OwnerReference Ref(Widget w) => new() { ApiVersion = "example.com/v1", Kind = "Widget", Name = w.Metadata.Name!, Uid = w.Metadata.Uid!, Controller = true };
-        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "dep", Namespace = ns, OwnerReferences = [Ref(owner)] } }, cancellationToken: _ct);
-        await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "kept", Namespace = ns, OwnerReferences = [Ref(orphanOwner)] } }, cancellationToken: _ct);
+        V1OwnerReference Ref(Widget w) => new() { ApiVersion = "example.com/v1", Kind = "Widget", Name = w.Metadata.Name!, Uid = w.Metadata.Uid!, Controller = true };
+        await core.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "dep", OwnerReferences = [Ref(owner)] } }, ns, cancellationToken: _ct);
+        await core.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "kept", OwnerReferences = [Ref(orphanOwner)] } }, ns, cancellationToken: _ct);
 
         await widgets.DeleteAsync(ns, "owner", new DeleteOptions { PropagationPolicy = "Background" }, _ct);
         await widgets.DeleteAsync(ns, "orphan-owner", new DeleteOptions { PropagationPolicy = "Orphan" }, _ct);
 
-        Assert.Null(await secrets.TryGetAsync(ns, "dep", _ct));
-        var kept = await secrets.GetAsync(ns, "kept", _ct);
+        var remaining = await core.ListNamespacedSecretAsync(ns, cancellationToken: _ct);
+        var kept = Assert.Single(remaining.Items);
+        Assert.Equal("kept", kept.Metadata.Name);
         Assert.Null(kept.Metadata.OwnerReferences);
     }
 
     [Fact]
-    public async Task Resource_CustomTypeWithoutBaseClass_WorksEndToEnd()
+    public async Task Resource_ObjectWithoutTypeMeta_GetsItFromTheResourceType()
     {
         var ns = await fixture.NewNamespaceAsync();
         var widgets = Widgets.Client(fixture.Client);
-        var created = await widgets.CreateAsync(new Widget { ApiVersion = null!, Kind = null!, Metadata = new WidgetMetadata { Name = "bare", Namespace = ns }, Spec = new WidgetSpec { Size = 7 } }, cancellationToken: _ct);
+        var created = await widgets.CreateAsync(new Widget { ApiVersion = null!, Kind = null!, Metadata = new V1ObjectMeta { Name = "bare", NamespaceProperty = ns }, Spec = new WidgetSpec { Size = 7 } }, cancellationToken: _ct);
         Assert.Equal("example.com/v1", created.ApiVersion);
         Assert.Equal("Widget", created.Kind);
         var list = await widgets.ListAsync(ns, cancellationToken: _ct);
-        Assert.Equal("bare", Assert.Single(list.ItemMetadata).Name);
+        Assert.Equal("bare", Assert.Single(list.Items).Metadata.Name);
     }
 
     [Fact]
-    public async Task Generic_AnyResource_KeepsUnmodelledFields()
+    public async Task Resource_CoreGroup_ListsButRefusesWritesWithAPointerToTheTypedApi()
     {
         var ns = await fixture.NewNamespaceAsync();
-        var generic = fixture.Client.Generic(Widgets.Type);
-        var created = await generic.CreateAsync(new GenericKubernetesObject
-        {
-            Metadata = new ObjectMeta { Name = "g", Namespace = ns },
-            Fields = new Dictionary<string, System.Text.Json.JsonElement> { ["spec"] = System.Text.Json.JsonDocument.Parse("""{"size":4,"extra":{"k":"v"}}""").RootElement.Clone() },
-        }, cancellationToken: _ct);
-        Assert.Equal("v", created.Fields!["spec"].GetProperty("extra").GetProperty("k").GetString());
-        Assert.Equal("Widget", created.Kind);
+        await fixture.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "s" } }, ns, cancellationToken: _ct);
+        var secrets = fixture.Client.Resource(KubernetesResourceType.Secrets, WidgetJsonContext.Default.Widget);
+
+        Assert.Equal("s", Assert.Single((await secrets.ListAsync(ns, cancellationToken: _ct)).Items).Metadata.Name);
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => secrets.GetAsync(ns, "s", _ct));
+        Assert.Contains("CoreV1", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -364,10 +399,43 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
         var services = new ServiceCollection();
         services.AddWasmMeshKubernetes(o => o.Configuration = fixture.Server.ClientConfiguration);
         await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<IKubernetesClient>();
-        Assert.Same(client, provider.GetRequiredService<KubernetesClient>());
-        var namespaces = await client.Namespaces().ListAsync(cancellationToken: _ct);
+        var client = provider.GetRequiredService<IKubernetes>();
+        var namespaces = await client.CoreV1.ListNamespaceAsync(cancellationToken: _ct);
         Assert.Contains(namespaces.Items, n => n.Metadata.Name == "default");
+    }
+
+    [Fact]
+    public void AddWasmMeshKubernetes_HostAlreadyHasAClient_KeepsIt()
+    {
+        var services = new ServiceCollection();
+        using var own = new k8s.Kubernetes(fixture.Server.ClientConfiguration);
+        services.AddSingleton<IKubernetes>(own);
+        services.AddWasmMeshKubernetes(o => o.KubeconfigPath = "/nonexistent/kubeconfig");
+        services.AddWasmMeshKubernetes();
+        using var provider = services.BuildServiceProvider();
+        Assert.Same(own, provider.GetRequiredService<IKubernetes>());
+        Assert.Single(services, d => d.ServiceType == typeof(IKubernetes));
+    }
+
+    [Fact]
+    public void ResolveConfiguration_MissingKubeconfig_ThrowsTypedErrorNamingTheFile()
+    {
+        var options = new KubernetesClientOptions { KubeconfigPath = "/nonexistent/dir/kubeconfig" };
+        var ex = Assert.Throws<KubernetesConfigurationException>(options.ResolveConfiguration);
+        Assert.Contains("/nonexistent/dir/kubeconfig", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResolveConfiguration_TestServerKubeconfig_IsAcceptedByKubernetesClientConfiguration()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("kubeconfig");
+        await fixture.Server.WriteKubeconfigAsync(path, _ct);
+        var config = new KubernetesClientOptions { KubeconfigPath = path }.ResolveConfiguration();
+        using var client = new k8s.Kubernetes(config);
+        Assert.Equal("default", config.Namespace);
+        var list = await Widgets.Client(client).ListAsync("default", cancellationToken: _ct);
+        Assert.NotNull(list.Metadata.ResourceVersion);
     }
 
     [Fact]
@@ -394,8 +462,10 @@ public sealed class ResourceClientTests(ServerFixture fixture) : IClassFixture<S
         });
         listener.Start();
 
-        await fixture.Client.Secrets().TryGetAsync("default", "does-not-exist", _ct);
+        await Widgets.Client(fixture.Client).ListAsync("default", cancellationToken: _ct);
+        await Assert.ThrowsAsync<KubernetesApiException>(() => fixture.Client.Resource(new KubernetesResourceType { Group = "example.com", Version = "v1", Plural = "gadgets", Kind = "Gadget" }, WidgetJsonContext.Default.Widget).ListAsync("default", cancellationToken: _ct));
 
+        Assert.Contains(200, codes);
         Assert.Contains(404, codes);
     }
 

@@ -1,57 +1,30 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 using WasmMesh.Testing;
 using Xunit;
 
 namespace WasmMesh.Kubernetes.Tests;
 
-/// <summary>A custom resource type that does not derive from KubernetesObject, with its own metadata type.</summary>
-public sealed record Widget
+/// <summary>A custom resource type modelled as KubernetesClient models are: IKubernetesObject with V1ObjectMeta.</summary>
+[KubernetesEntity(Group = "example.com", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+public sealed record Widget : IKubernetesObject<V1ObjectMeta>, ISpec<WidgetSpec?>, IStatus<WidgetStatus?>
 {
     [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; init; } = "example.com/v1";
+    public string ApiVersion { get; set; } = "example.com/v1";
 
     [JsonPropertyName("kind")]
-    public string Kind { get; init; } = "Widget";
+    public string Kind { get; set; } = "Widget";
 
     [JsonPropertyName("metadata")]
-    public WidgetMetadata Metadata { get; init; } = new();
+    public V1ObjectMeta Metadata { get; set; } = new();
 
     [JsonPropertyName("spec")]
-    public WidgetSpec? Spec { get; init; }
+    public WidgetSpec? Spec { get; set; }
 
     [JsonPropertyName("status")]
-    public WidgetStatus? Status { get; init; }
-}
-
-public sealed record WidgetMetadata
-{
-    [JsonPropertyName("name")]
-    public string? Name { get; init; }
-
-    [JsonPropertyName("namespace")]
-    public string? Namespace { get; init; }
-
-    [JsonPropertyName("resourceVersion")]
-    public string? ResourceVersion { get; init; }
-
-    [JsonPropertyName("generation")]
-    public long? Generation { get; init; }
-
-    [JsonPropertyName("uid")]
-    public string? Uid { get; init; }
-
-    [JsonPropertyName("labels")]
-    public Dictionary<string, string>? Labels { get; init; }
-
-    [JsonPropertyName("finalizers")]
-    public List<string>? Finalizers { get; init; }
-
-    [JsonPropertyName("deletionTimestamp")]
-    public string? DeletionTimestamp { get; init; }
-
-    [JsonPropertyName("ownerReferences")]
-    public List<JsonElement>? OwnerReferences { get; init; }
+    public WidgetStatus? Status { get; set; }
 }
 
 public sealed record WidgetSpec
@@ -71,13 +44,14 @@ public sealed record WidgetStatus
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Widget))]
+[JsonSerializable(typeof(JsonElement))]
 public sealed partial class WidgetJsonContext : JsonSerializerContext
 {
 }
 
 public static class Widgets
 {
-    public static KubernetesResourceType Type { get; } = new() { Group = "example.com", Version = "v1", Plural = "widgets", Kind = "Widget" };
+    public static KubernetesResourceType Type { get; } = KubernetesResourceType.Of<Widget>();
 
     public const string Crd = """
         apiVersion: apiextensions.k8s.io/v1
@@ -99,10 +73,10 @@ public static class Widgets
               openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
         """;
 
-    public static IKubernetesResourceClient<Widget> Client(IKubernetesClient client) => client.Resource(Type, WidgetJsonContext.Default.Widget);
+    public static IKubernetesResourceClient<Widget> Client(IKubernetes client) => client.Resource(Type, WidgetJsonContext.Default.Widget);
 
     public static Widget New(string ns, string name, int size = 1, string color = "red", Dictionary<string, string>? labels = null) =>
-        new() { Metadata = new WidgetMetadata { Name = name, Namespace = ns, Labels = labels }, Spec = new WidgetSpec { Size = size, Color = color } };
+        new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels }, Spec = new WidgetSpec { Size = size, Color = color } };
 }
 
 /// <summary>A test server with the Widget CRD; each test uses its own namespace.</summary>
@@ -112,19 +86,19 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public KubernetesTestServer Server { get; } = new(new KubernetesTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
 
-    public KubernetesClient Client { get; private set; } = null!;
+    public k8s.Kubernetes Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         await Server.StartAsync();
         await Server.ApplyYamlAsync(Widgets.Crd);
-        Client = new KubernetesClient(Server.ClientConfiguration);
+        Client = new k8s.Kubernetes(Server.ClientConfiguration);
     }
 
     public async Task<string> NewNamespaceAsync()
     {
         var name = $"t{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}";
-        await Client.Namespaces().CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = name } });
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
     }
 

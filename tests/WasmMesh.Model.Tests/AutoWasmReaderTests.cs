@@ -33,7 +33,7 @@ public sealed class AutoWasmReaderTests
         var resource = AutoWasmReader.ReadSingle(Reference, "aw.yaml");
         var expected = new AutoWasm
         {
-            Metadata = new ObjectMetadata { Name = "test", Namespace = "default" },
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "test", NamespaceProperty = "default" },
             Spec = new AutoWasmSpec
             {
                 Filter = new WasmFilterSpec

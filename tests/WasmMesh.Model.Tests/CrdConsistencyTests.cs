@@ -34,8 +34,12 @@ public sealed class CrdConsistencyTests
         Assert.Equal("aw", (string?)crd["spec"]!["names"]!["shortNames"]![0]);
         var version = crd["spec"]!["versions"]![0]!;
         Assert.NotNull(version["subresources"]!["status"]);
-        var columns = version["additionalPrinterColumns"]!.AsArray().Select(c => ((string)c!["name"]!).ToUpperInvariant()).ToArray();
+        var all = version["additionalPrinterColumns"]!.AsArray();
+        var columns = all.Where(c => c!["priority"] is null).Select(c => ((string)c!["name"]!).ToUpperInvariant()).ToArray();
         Assert.Equal(["SECRET", "MATCH", "SOURCE", "APPLYPORTS", "TIME", "PHASE"], columns);
+        var wide = Assert.Single(all, c => c!["priority"] is not null)!;
+        Assert.Equal("Output", (string?)wide["name"]);
+        Assert.Equal(".status.resource.kind", (string?)wide["jsonPath"]);
         var rule = (string?)version["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["filter"]!["x-kubernetes-validations"]![0]!["rule"];
         Assert.Equal("has(self.source.registry) != has(self.source.object)", rule);
     }

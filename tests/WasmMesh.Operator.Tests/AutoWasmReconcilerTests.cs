@@ -46,8 +46,11 @@ public sealed class AutoWasmReconcilerTests
         Assert.Equal(f.OperatorOptions.TagResolveInterval, result.Delay);
         var ef = await f.EnvoyFilters.GetAsync("default", "test", Ct);
         var aw = await f.AutoWasms.GetAsync("default", "test", Ct);
-        var expected = new EnvoyFilterBuilder().Build(AutoWasmReader.ReadSingle(AutoWasmYaml("test")), ReconcilerFixture.ModuleSha);
+        var expected = new EnvoyFilterBuilder(f.OperatorOptions.EnvoyFilter).Build(AutoWasmReader.ReadSingle(AutoWasmYaml("test")), ReconcilerFixture.ModuleSha);
         Assert.Equal(expected.Spec, ef.Spec);
+        var retry = ef.Spec!.ConfigPatches[0].Patch.Value.TypedConfig!.Value.Config.VmConfig.Code.Remote.RetryPolicy;
+        Assert.Equal(AutoWasmOperatorOptions.DefaultFetchRetries, retry!.NumRetries);
+        Assert.Equal("30s", retry.RetryBackOff!.MaxInterval);
         var owner = Assert.Single(ef.Metadata.OwnerReferences!);
         Assert.Equal(aw.Metadata.Uid, owner.Uid);
         Assert.True(owner.Controller);
@@ -173,7 +176,7 @@ public sealed class AutoWasmReconcilerTests
         var ef = await f.EnvoyFilters.GetAsync("default", "private", Ct);
         var yaml = EnvoyFilterRenderer.ToYaml(new EnvoyFilterBuilder().Build(AutoWasmReader.ReadSingle(AutoWasmYaml("private", extra: "  secret: regcred")), ReconcilerFixture.ModuleSha));
         Assert.DoesNotContain("regcred", yaml, StringComparison.Ordinal);
-        Assert.DoesNotContain("dXNlcjpzM2NyZXQ", System.Text.Json.JsonSerializer.Serialize(ef, Resources.OperatorJsonContext.Default.EnvoyFilterResource), StringComparison.Ordinal);
+        Assert.DoesNotContain("dXNlcjpzM2NyZXQ", System.Text.Json.JsonSerializer.Serialize(ef, IstioJsonContext.Default.EnvoyFilter), StringComparison.Ordinal);
     }
 
     [Fact]

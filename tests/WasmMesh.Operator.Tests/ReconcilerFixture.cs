@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NSubstitute;
@@ -5,7 +6,7 @@ using WasmMesh.Controllers;
 using WasmMesh.Istio;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Sources;
 using WasmMesh.Testing;
 
@@ -16,7 +17,10 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
 {
     public static readonly Digest ModuleSha = Digest.FromSha256Hex("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f");
 
-    private ReconcilerFixture(KubernetesTestServer server, KubernetesClient client, Informer<AutoWasmResource> informer)
+    /// <summary>A real module on disk (the sample), which the pre-flight check reads.</summary>
+    public static readonly string SampleModulePath = Path.Combine(WasmMesh.TestSupport.RepoPaths.Root, "samples", "Modules", "add-header.wasm");
+
+    private ReconcilerFixture(KubernetesTestServer server, k8s.Kubernetes client, Informer<AutoWasm> informer)
     {
         Server = server;
         Client = client;
@@ -28,21 +32,21 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
             Size = 898,
             SourceKind = ci.Arg<WasmSourceRequest>().Kind,
             ManifestDigest = ci.Arg<WasmSourceRequest>().Kind == WasmSourceKind.Registry ? Digest.FromSha256Hex(new string('a', 64)) : null,
-            Path = "/cache/x",
+            Path = SampleModulePath,
         }));
-        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<WasmModuleResult?>(new WasmModuleResult { Sha256 = ci.Arg<Digest>(), Size = 898, Path = "/cache/x" }));
+        Modules.FindAsync(Arg.Any<Digest>(), Arg.Any<CancellationToken>()).Returns(ci => ValueTask.FromResult<WasmModuleResult?>(new WasmModuleResult { Sha256 = ci.Arg<Digest>(), Size = 898, Path = SampleModulePath }));
         Retention.ApplyRetentionAsync(Arg.Any<IReadOnlyCollection<Digest>>(), Arg.Any<CancellationToken>())
             .Returns(Task.FromResult(new WasmCacheRetentionResult { Evicted = [], BytesFreed = 0, TotalBytes = 0, OverBudget = false }));
         Reconciler = new AutoWasmReconciler(Store, client, new WasmSourceRequestFactory(client), Modules, Retention, Options.Create(OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance);
-        AutoWasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-        EnvoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
+        AutoWasms = client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        EnvoyFilters = client.Resource(KubernetesResourceType.Of<EnvoyFilter>(), IstioJsonContext.Default.EnvoyFilter);
     }
 
     public KubernetesTestServer Server { get; }
 
-    public KubernetesClient Client { get; }
+    public k8s.Kubernetes Client { get; }
 
-    public Informer<AutoWasmResource> Informer { get; }
+    public Informer<AutoWasm> Informer { get; }
 
     public AutoWasmStore Store { get; }
 
@@ -54,18 +58,22 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
 
     public AutoWasmReconciler Reconciler { get; }
 
-    public IKubernetesResourceClient<AutoWasmResource> AutoWasms { get; }
+    public IKubernetesResourceClient<AutoWasm> AutoWasms { get; }
 
-    public IKubernetesResourceClient<EnvoyFilterResource> EnvoyFilters { get; }
+    public IKubernetesResourceClient<EnvoyFilter> EnvoyFilters { get; }
 
     public static async Task<ReconcilerFixture> StartAsync(CancellationToken cancellationToken)
     {
         var server = new KubernetesTestServer();
         await server.StartAsync(cancellationToken);
         await server.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
-        await server.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
-        var client = new KubernetesClient(server.ClientConfiguration);
-        var informer = new Informer<AutoWasmResource>(client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource));
+        foreach (var crd in IstioCrds.All)
+        {
+            await server.ApplyYamlAsync(crd, cancellationToken);
+        }
+
+        var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var informer = new Informer<AutoWasm>(client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm));
         await informer.StartAsync(cancellationToken);
         await informer.WaitForSyncAsync(cancellationToken);
         return new ReconcilerFixture(server, client, informer);

@@ -12,14 +12,36 @@ public static class WasmModuleBuilder
     /// <param name="exports">Function names to export.</param>
     /// <param name="padding">Bytes of custom-section payload to add (for size and streaming tests).</param>
     /// <param name="seed">Varies the custom section so that modules differ.</param>
-    public static byte[] Build(IReadOnlyList<string>? exports = null, int padding = 0, int seed = 0)
+    /// <param name="imports">Functions (of type () -> ()) to import as (module, name).</param>
+    public static byte[] Build(IReadOnlyList<string>? exports = null, int padding = 0, int seed = 0, IReadOnlyList<(string Module, string Name)>? imports = null)
     {
+        imports ??= [];
         exports ??= ["proxy_abi_version_0_2_0", "proxy_on_context_create", "malloc"];
         using var ms = new MemoryStream();
         ms.Write([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
         // type section: one type () -> ()
         WriteSection(ms, 1, [0x01, 0x60, 0x00, 0x00]);
+
+        if (imports.Count > 0)
+        {
+            var imp = new MemoryStream();
+            WriteVarUInt(imp, (uint)imports.Count);
+            foreach (var (module, field) in imports)
+            {
+                foreach (var text in new[] { module, field })
+                {
+                    var bytes = Encoding.UTF8.GetBytes(text);
+                    WriteVarUInt(imp, (uint)bytes.Length);
+                    imp.Write(bytes);
+                }
+
+                imp.WriteByte(0x00); // func
+                WriteVarUInt(imp, 0); // type 0
+            }
+
+            WriteSection(ms, 2, imp.ToArray());
+        }
 
         // function section: N functions of type 0
         var funcs = new MemoryStream();
@@ -40,7 +62,7 @@ public static class WasmModuleBuilder
             WriteVarUInt(exp, (uint)name.Length);
             exp.Write(name);
             exp.WriteByte(0x00); // func
-            WriteVarUInt(exp, (uint)i);
+            WriteVarUInt(exp, (uint)(imports.Count + i));
         }
 
         WriteSection(ms, 7, exp.ToArray());

@@ -1,3 +1,4 @@
+using k8s;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -74,7 +75,7 @@ public sealed class KubectlTests(KubectlFixture fixture) : IClassFixture<Kubectl
     {
         var (kubectl, ns) = await PrepareAsync();
         await fixture.KubectlAsync(kubectl, ["apply", "-f", "-"], AutoWasm(ns, "test"));
-        using var client = new KubernetesClient(fixture.Server.ClientConfiguration);
+        using var client = new k8s.Kubernetes(fixture.Server.ClientConfiguration);
         var autowasms = client.Generic(new KubernetesResourceType { Group = "wasm.tcm.io", Version = "v1alpha1", Plural = "autowasms", Kind = "AutoWasm" });
         await autowasms.PatchStatusAsync(ns, "test", KubernetesPatch.Merge("""{"status":{"phase":"Synced","lastSyncTime":"2021-10-27T10:00:36Z"}}"""), cancellationToken: TestContext.Current.CancellationToken);
 
@@ -225,10 +226,10 @@ public sealed class KubectlTests(KubectlFixture fixture) : IClassFixture<Kubectl
 
         Assert.Contains("secret/regcred created", result.StdOut, StringComparison.Ordinal);
         Assert.Contains("kubernetes.io/dockerconfigjson", listed.StdOut, StringComparison.Ordinal);
-        using var client = new KubernetesClient(fixture.Server.ClientConfiguration);
-        var secret = await client.Secrets().GetAsync(ns, "regcred", TestContext.Current.CancellationToken);
-        Assert.Equal(Secret.DockerConfigJsonType, secret.Type);
-        using var config = JsonDocument.Parse(secret.Data![Secret.DockerConfigJsonKey]);
+        using var client = new k8s.Kubernetes(fixture.Server.ClientConfiguration);
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync("regcred", ns, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("kubernetes.io/dockerconfigjson", secret.Type);
+        using var config = JsonDocument.Parse(secret.Data![".dockerconfigjson"]);
         var auth = config.RootElement.GetProperty("auths").GetProperty("registry.example.com");
         Assert.Equal("robot", auth.GetProperty("username").GetString());
         Assert.Equal("robot:p4ss", Encoding.UTF8.GetString(Convert.FromBase64String(auth.GetProperty("auth").GetString()!)));

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -37,7 +39,7 @@ public sealed class ServerTests : IAsyncLifetime
     private static readonly KubernetesResourceType Gadgets = new() { Group = "example.com", Version = "v1", Plural = "gadgets", Kind = "Gadget" };
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private KubernetesTestServer _server = null!;
-    private KubernetesClient _client = null!;
+    private k8s.Kubernetes _client = null!;
     private HttpClient _http = null!;
 
     public async ValueTask InitializeAsync()
@@ -45,7 +47,7 @@ public sealed class ServerTests : IAsyncLifetime
         _server = new KubernetesTestServer();
         await _server.StartAsync(_ct);
         await _server.ApplyYamlAsync(GadgetCrd, _ct);
-        _client = new KubernetesClient(_server.ClientConfiguration);
+        _client = new k8s.Kubernetes(_server.ClientConfiguration);
         _http = new HttpClient { BaseAddress = _server.Url };
     }
 
@@ -72,7 +74,7 @@ public sealed class ServerTests : IAsyncLifetime
     private Task<GenericKubernetesObject> CreateGadgetAsync(string name, string json, string ns = "default") =>
         _client.Generic(Gadgets).CreateAsync(new GenericKubernetesObject
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = ns },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
             Fields = new Dictionary<string, System.Text.Json.JsonElement> { ["spec"] = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() },
         }, cancellationToken: _ct);
 
@@ -192,7 +194,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         var gadgets = _client.Generic(Gadgets);
         var start = _server.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await gadgets.CreateAsync(new GenericKubernetesObject { Metadata = new ObjectMeta { Name = "l", Namespace = "default", Labels = new Dictionary<string, string> { ["team"] = "a" } } }, cancellationToken: _ct);
+        await gadgets.CreateAsync(new GenericKubernetesObject { Metadata = new V1ObjectMeta { Name = "l", NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["team"] = "a" } } }, cancellationToken: _ct);
         await gadgets.PatchAsync("default", "l", KubernetesPatch.Merge("""{"metadata":{"labels":{"team":"b"}}}"""), cancellationToken: _ct);
         await gadgets.PatchAsync("default", "l", KubernetesPatch.Merge("""{"metadata":{"labels":{"team":"a"}}}"""), cancellationToken: _ct);
 
@@ -208,21 +210,22 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task DeleteNamespace_TerminatesRemovesContentsThenDisappears()
     {
-        var namespaces = _client.Namespaces();
-        await namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = "doomed" } }, cancellationToken: _ct);
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "doomed" } }, cancellationToken: _ct);
         await CreateGadgetAsync("plain", "{}", "doomed");
-        await _client.Generic(Gadgets).CreateAsync(new GenericKubernetesObject { Metadata = new ObjectMeta { Name = "held", Namespace = "doomed", Finalizers = ["example.com/hold"] } }, cancellationToken: _ct);
+        await _client.Generic(Gadgets).CreateAsync(new GenericKubernetesObject { Metadata = new V1ObjectMeta { Name = "held", NamespaceProperty = "doomed", Finalizers = ["example.com/hold"] } }, cancellationToken: _ct);
 
-        var terminating = await namespaces.DeleteAsync(null, "doomed", cancellationToken: _ct);
+        await _client.CoreV1.DeleteNamespaceAsync("doomed", cancellationToken: _ct);
+        var terminating = await _client.CoreV1.ReadNamespaceAsync("doomed", cancellationToken: _ct);
 
-        Assert.Equal("Terminating", terminating!.Status!.Phase);
+        Assert.Equal("Terminating", terminating.Status.Phase);
         Assert.Null(await _client.Generic(Gadgets).TryGetAsync("doomed", "plain", _ct));
         Assert.NotNull((await _client.Generic(Gadgets).GetAsync("doomed", "held", _ct)).Metadata.DeletionTimestamp);
         var blocked = await Assert.ThrowsAsync<KubernetesApiException>(() => CreateGadgetAsync("late", "{}", "doomed"));
         Assert.True(blocked.IsForbidden);
 
         await _client.Generic(Gadgets).PatchAsync("doomed", "held", KubernetesPatch.Merge("""{"metadata":{"finalizers":[]}}"""), cancellationToken: _ct);
-        Assert.Null(await namespaces.TryGetAsync(null, "doomed", _ct));
+        var gone = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => _client.CoreV1.ReadNamespaceAsync("doomed", cancellationToken: _ct));
+        Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
     }
 
     [Fact]
@@ -230,7 +233,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         await _server.ApplyYamlAsync(GadgetCrd.Replace("gadgets", "doodads", StringComparison.Ordinal).Replace("Gadget", "Doodad", StringComparison.Ordinal).Replace("gadget", "doodad", StringComparison.Ordinal).Replace("[gd]", "[dd]", StringComparison.Ordinal), _ct);
         var doodads = _client.Generic(Gadgets with { Plural = "doodads", Kind = "Doodad" });
-        await doodads.CreateAsync(new GenericKubernetesObject { Metadata = new ObjectMeta { Name = "d", Namespace = "default" } }, cancellationToken: _ct);
+        await doodads.CreateAsync(new GenericKubernetesObject { Metadata = new V1ObjectMeta { Name = "d", NamespaceProperty = "default" } }, cancellationToken: _ct);
 
         await _client.Generic(KubernetesResourceType.CustomResourceDefinitions).DeleteAsync(null, "doodads.example.com", cancellationToken: _ct);
 
@@ -243,10 +246,10 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task Patch_StrategicMergeFromKubectl_IsAppliedAsMergeWithoutDirectives()
     {
-        await _client.Secrets().CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "s", Namespace = "default", Labels = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" } } }, cancellationToken: _ct);
-        var patch = new KubernetesPatch { Type = KubernetesPatchType.StrategicMerge, Content = """{"metadata":{"labels":{"b":null,"c":"3"},"$setElementOrder/finalizers":[]},"stringData":{"k":"v"}}""" };
+        await _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "s", Labels = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" } } }, "default", cancellationToken: _ct);
+        var patch = new V1Patch("""{"metadata":{"labels":{"b":null,"c":"3"},"$setElementOrder/finalizers":[]},"stringData":{"k":"v"}}""", V1Patch.PatchType.StrategicMergePatch);
 
-        var patched = await _client.Secrets().PatchAsync("default", "s", patch, cancellationToken: _ct);
+        var patched = await _client.CoreV1.PatchNamespacedSecretAsync(patch, "s", "default", cancellationToken: _ct);
 
         Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["c"] = "3" }, patched.Metadata.Labels);
         Assert.Equal("v"u8.ToArray(), patched.Data!["k"]);
@@ -263,9 +266,8 @@ public sealed class ServerTests : IAsyncLifetime
 
         using var dir = new TempDirectory();
         await server.WriteKubeconfigAsync(dir.Combine("kubeconfig"), _ct);
-        using var client = new KubernetesClient(KubernetesClientConfiguration.LoadKubeconfig(dir.Combine("kubeconfig")));
-        Assert.Contains((await client.Namespaces().ListAsync(cancellationToken: _ct)).Items, n => n.Metadata.Name == "default");
-        Assert.Equal("letmein", client.Configuration.AccessToken);
+        using var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(dir.Combine("kubeconfig")));
+        Assert.Contains((await client.CoreV1.ListNamespaceAsync(cancellationToken: _ct)).Items, n => n.Metadata.Name == "default");
     }
 
     [Fact]
@@ -279,18 +281,18 @@ public sealed class ServerTests : IAsyncLifetime
         {
             await first.StartAsync(_ct);
             await first.ApplyYamlAsync(GadgetCrd, _ct);
-            using var c = new KubernetesClient(first.ClientConfiguration);
-            uid = (await c.Generic(Gadgets).CreateAsync(new GenericKubernetesObject { Metadata = new ObjectMeta { Name = "kept", Namespace = "default" } }, cancellationToken: _ct)).Metadata.Uid!;
+            using var c = new k8s.Kubernetes(first.ClientConfiguration);
+            uid = (await c.Generic(Gadgets).CreateAsync(new GenericKubernetesObject { Metadata = new V1ObjectMeta { Name = "kept", NamespaceProperty = "default" } }, cancellationToken: _ct)).Metadata.Uid!;
             version = first.ResourceVersion;
         }
 
         await using var second = new KubernetesTestServer(options);
         await second.StartAsync(_ct);
-        using var client = new KubernetesClient(second.ClientConfiguration);
+        using var client = new k8s.Kubernetes(second.ClientConfiguration);
         var kept = await client.Generic(Gadgets).GetAsync("default", "kept", _ct);
         Assert.Equal(uid, kept.Metadata.Uid);
         Assert.True(second.ResourceVersion >= version);
-        var next = await client.Secrets().CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "after", Namespace = "default" } }, cancellationToken: _ct);
+        var next = await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "after" } }, "default", cancellationToken: _ct);
         Assert.True(long.Parse(next.Metadata.ResourceVersion!) > version);
     }
 
@@ -307,9 +309,9 @@ public sealed class ServerTests : IAsyncLifetime
             await Task.Delay(25, _ct);
         }
 
-        using (var client = new KubernetesClient(KubernetesClientConfiguration.LoadKubeconfig(kubeconfig)))
+        using (var client = new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)))
         {
-            Assert.NotEmpty((await client.Namespaces().ListAsync(cancellationToken: _ct)).Items);
+            Assert.NotEmpty((await client.CoreV1.ListNamespaceAsync(cancellationToken: _ct)).Items);
         }
 
         await stop.CancelAsync();
@@ -343,7 +345,7 @@ public sealed class ServerTests : IAsyncLifetime
         using var response = await _http.PostAsync(new Uri("/api/v1/namespaces/default/secrets", UriKind.Relative), content, _ct);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var stored = await _client.Secrets().GetAsync("default", "pb", _ct);
+        var stored = await _client.CoreV1.ReadNamespacedSecretAsync("pb", "default", cancellationToken: _ct);
         Assert.Equal("v"u8.ToArray(), stored.Data!["k"]);
         Assert.Equal("Opaque", stored.Type);
     }

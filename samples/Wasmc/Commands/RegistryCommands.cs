@@ -52,6 +52,15 @@ internal static class RegistryCommands
                 Format = parse.GetValue(format) == "artifact" ? WasmPushFormat.Artifact : WasmPushFormat.Image,
                 Annotations = annotationMap,
             };
+            try
+            {
+                await PreflightWarnings.WriteAsync(console, path, await WasmModuleInspector.InspectFileAsync(path, cancellationToken));
+            }
+            catch (InvalidWasmModuleException)
+            {
+                // Not a module at all: the push below refuses it with the reason.
+            }
+
             await using var services = await connection.BuildAsync(parse, target.Registry, cancellationToken);
             var result = await TransferProgressView.RunAsync(console, $"push {target}", new FileInfo(path).Length, progress =>
                 services.Client.PushAsync(target, path, options, progress, cancellationToken));

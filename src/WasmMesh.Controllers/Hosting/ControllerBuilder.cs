@@ -51,7 +51,7 @@ public sealed class ControllerBuilder
     /// <param name="map">Maps an event to the keys to enqueue; null enqueues the object's own key.</param>
     /// <returns>This builder.</returns>
     public ControllerBuilder AddInformerSource<T>(Func<IServiceProvider, WasmMesh.Kubernetes.Informer<T>> informer, Func<WasmMesh.Kubernetes.InformerEvent<T>, IEnumerable<ObjectKey>>? map = null)
-        where T : class
+        where T : class, k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(informer);
         _registration.Sources.Add(sp => new InformerSource<T>(informer(sp), map));

@@ -68,7 +68,7 @@ public sealed class WasmMeshControllersBuilder
     /// <param name="informer">Resolves the informer (started by its owner).</param>
     /// <returns>This builder.</returns>
     public WasmMeshControllersBuilder AddInformerGate<T>(string name, Func<IServiceProvider, WasmMesh.Kubernetes.Informer<T>> informer)
-        where T : class
+        where T : class, k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(informer);
         return AddStartupGate(name, (sp, cancellationToken) => informer(sp).WaitForSyncAsync(cancellationToken));
@@ -107,15 +107,16 @@ public sealed class WasmMeshControllersBuilder
     /// <summary>
     /// Uses a <see cref="KubernetesLeaderLock"/> (replacing any other): a <c>coordination.k8s.io/v1</c> Lease named
     /// <see cref="LeaderElectionOptions.LeaseName"/> in <see cref="LeaderElectionOptions.LeaseNamespace"/>, written
-    /// with the <see cref="WasmMesh.Kubernetes.IKubernetesClient"/> registered in the container.
+    /// with the <see cref="k8s.IKubernetes"/> registered in the container (the host's own, or the one
+    /// <c>AddWasmMeshKubernetes</c> builds from a kubeconfig).
     /// </summary>
     /// <returns>This builder.</returns>
     public WasmMeshControllersBuilder UseKubernetesLeaderLock()
         => UseLeaderLock(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value;
-            var client = sp.GetService<WasmMesh.Kubernetes.IKubernetesClient>()
-                ?? throw new InvalidOperationException("UseKubernetesLeaderLock() needs an IKubernetesClient registered in the service collection.");
+            var client = sp.GetService<k8s.IKubernetes>()
+                ?? throw new InvalidOperationException("UseKubernetesLeaderLock() needs a k8s.IKubernetes in the service collection: register your own, or call AddWasmMeshKubernetes().");
             return new KubernetesLeaderLock(client, options.LeaseNamespace, options.LeaseName);
         });
 

@@ -1,41 +1,38 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using WasmMesh.Kubernetes;
 
 namespace WasmMesh.Controllers;
 
 /// <summary>
-/// An <see cref="ILeaderLock"/> stored in a <c>coordination.k8s.io/v1</c> Lease: <c>spec.holderIdentity</c>,
-/// <c>leaseDurationSeconds</c>, <c>acquireTime</c>, <c>renewTime</c> and <c>leaseTransitions</c>, with optimistic
-/// concurrency on <c>metadata.resourceVersion</c> (a stale update is a conflict, reported as null). The service
-/// account needs <c>get</c>, <c>create</c> and <c>update</c> on <c>leases</c> in the lease namespace.
+/// An <see cref="ILeaderLock"/> stored in a <c>coordination.k8s.io/v1</c> Lease (<see cref="V1Lease"/>, read and
+/// written through <see cref="IKubernetes"/>): <c>spec.holderIdentity</c>, <c>leaseDurationSeconds</c>,
+/// <c>acquireTime</c>, <c>renewTime</c> and <c>leaseTransitions</c>, with optimistic concurrency on
+/// <c>metadata.resourceVersion</c> (a stale update is a conflict, reported as null). The service account needs
+/// <c>get</c>, <c>create</c> and <c>update</c> on <c>leases</c> in the lease namespace.
 /// </summary>
 public sealed class KubernetesLeaderLock : ILeaderLock
 {
-    private readonly IKubernetesResourceClient<Lease> _leases;
+    private readonly IKubernetes _kubernetes;
     private readonly string _namespace;
     private readonly string _name;
-    private volatile Lease? _lastSeen;
+    private readonly string _path;
+    private volatile V1Lease? _lastSeen;
 
     /// <summary>Creates the lock.</summary>
-    /// <param name="client">The Kubernetes client.</param>
+    /// <param name="kubernetes">The Kubernetes client.</param>
     /// <param name="leaseNamespace">The Lease's namespace.</param>
     /// <param name="leaseName">The Lease's name.</param>
-    public KubernetesLeaderLock(IKubernetesClient client, string leaseNamespace, string leaseName)
-        : this(client?.Leases()!, leaseNamespace, leaseName)
+    public KubernetesLeaderLock(IKubernetes kubernetes, string leaseNamespace, string leaseName)
     {
-    }
-
-    /// <summary>Creates the lock over a Lease resource client.</summary>
-    /// <param name="leases">The Lease resource client.</param>
-    /// <param name="leaseNamespace">The Lease's namespace.</param>
-    /// <param name="leaseName">The Lease's name.</param>
-    public KubernetesLeaderLock(IKubernetesResourceClient<Lease> leases, string leaseNamespace, string leaseName)
-    {
-        ArgumentNullException.ThrowIfNull(leases);
+        ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentException.ThrowIfNullOrEmpty(leaseNamespace);
         ArgumentException.ThrowIfNullOrEmpty(leaseName);
-        _leases = leases;
+        _kubernetes = kubernetes;
         _namespace = leaseNamespace;
         _name = leaseName;
+        _path = $"/apis/coordination.k8s.io/v1/namespaces/{leaseNamespace}/leases/{leaseName}";
         Description = $"lease {leaseNamespace}/{leaseName}";
     }
 
@@ -45,7 +42,22 @@ public sealed class KubernetesLeaderLock : ILeaderLock
     /// <inheritdoc />
     public async Task<LeaderElectionRecord?> GetAsync(CancellationToken cancellationToken = default)
     {
-        var lease = await _leases.TryGetAsync(_namespace, _name, cancellationToken);
+        V1Lease? lease;
+        try
+        {
+            lease = await _kubernetes.CoordinationV1.ReadNamespacedLeaseAsync(_name, _namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex)
+        {
+            var mapped = KubernetesApiException.From(ex, "GET", _path);
+            if (!mapped.IsNotFound)
+            {
+                throw mapped;
+            }
+
+            lease = null;
+        }
+
         _lastSeen = lease;
         return lease is null ? null : ToRecord(lease);
     }
@@ -54,21 +66,24 @@ public sealed class KubernetesLeaderLock : ILeaderLock
     public async Task<LeaderElectionRecord?> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var lease = new Lease
+        var lease = new V1Lease
         {
-            Metadata = new ObjectMeta { Name = _name, Namespace = _namespace },
+            ApiVersion = "coordination.k8s.io/v1",
+            Kind = "Lease",
+            Metadata = new V1ObjectMeta { Name = _name, NamespaceProperty = _namespace },
             Spec = ToSpec(record, existing: null),
         };
 
         try
         {
-            var created = await _leases.CreateAsync(lease, cancellationToken: cancellationToken);
+            var created = await _kubernetes.CoordinationV1.CreateNamespacedLeaseAsync(lease, _namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             _lastSeen = created;
             return ToRecord(created);
         }
-        catch (KubernetesApiException ex) when (ex.IsAlreadyExists || ex.IsConflict)
+        catch (HttpOperationException ex)
         {
-            return null;
+            var mapped = KubernetesApiException.From(ex, "POST", _path);
+            return mapped.IsAlreadyExists || mapped.IsConflict ? null : throw mapped;
         }
     }
 
@@ -83,48 +98,62 @@ public sealed class KubernetesLeaderLock : ILeaderLock
 
         // Keep whatever else the Lease carries (labels, annotations, strategy) when it is the version being replaced.
         var lastSeen = _lastSeen;
-        var basis = lastSeen is not null && lastSeen.Metadata.ResourceVersion == record.Version
-            ? lastSeen
-            : new Lease { Metadata = new ObjectMeta { Name = _name, Namespace = _namespace } };
-        var lease = basis with
+        var basis = lastSeen is not null && lastSeen.Metadata?.ResourceVersion == record.Version ? lastSeen : null;
+        var lease = new V1Lease
         {
-            Metadata = basis.Metadata with { ResourceVersion = record.Version, ManagedFields = null },
-            Spec = ToSpec(record, basis.Spec),
+            ApiVersion = "coordination.k8s.io/v1",
+            Kind = "Lease",
+            Metadata = new V1ObjectMeta
+            {
+                Name = _name,
+                NamespaceProperty = _namespace,
+                ResourceVersion = record.Version,
+                Labels = basis?.Metadata?.Labels,
+                Annotations = basis?.Metadata?.Annotations,
+                OwnerReferences = basis?.Metadata?.OwnerReferences,
+            },
+            Spec = ToSpec(record, basis?.Spec),
         };
 
         try
         {
-            var replaced = await _leases.ReplaceAsync(lease, cancellationToken: cancellationToken);
+            var replaced = await _kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _name, _namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             _lastSeen = replaced;
             return ToRecord(replaced);
         }
-        catch (KubernetesApiException ex) when (ex.IsConflict || ex.IsNotFound)
+        catch (HttpOperationException ex)
         {
-            return null;
+            var mapped = KubernetesApiException.From(ex, "PUT", _path);
+            return mapped.IsConflict || mapped.IsNotFound ? null : throw mapped;
         }
     }
 
-    private static LeaderElectionRecord ToRecord(Lease lease)
+    private static LeaderElectionRecord ToRecord(V1Lease lease)
     {
-        var spec = lease.Spec ?? new LeaseSpec();
+        var spec = lease.Spec ?? new V1LeaseSpec();
         return new LeaderElectionRecord
         {
             HolderIdentity = spec.HolderIdentity ?? string.Empty,
             LeaseDuration = TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0),
-            AcquireTime = spec.AcquireTime,
-            RenewTime = spec.RenewTime,
+            AcquireTime = ToOffset(spec.AcquireTime),
+            RenewTime = ToOffset(spec.RenewTime),
             LeaderTransitions = spec.LeaseTransitions ?? 0,
-            Version = lease.Metadata.ResourceVersion,
+            Version = lease.Metadata?.ResourceVersion,
         };
     }
 
-    private static LeaseSpec ToSpec(LeaderElectionRecord record, LeaseSpec? existing)
-        => (existing ?? new LeaseSpec()) with
-        {
-            HolderIdentity = record.HolderIdentity.Length == 0 ? null : record.HolderIdentity,
-            LeaseDurationSeconds = (int)Math.Ceiling(record.LeaseDuration.TotalSeconds),
-            AcquireTime = record.AcquireTime,
-            RenewTime = record.RenewTime,
-            LeaseTransitions = record.LeaderTransitions,
-        };
+    private static V1LeaseSpec ToSpec(LeaderElectionRecord record, V1LeaseSpec? existing) => new()
+    {
+        HolderIdentity = record.HolderIdentity.Length == 0 ? null : record.HolderIdentity,
+        LeaseDurationSeconds = (int)Math.Ceiling(record.LeaseDuration.TotalSeconds),
+        AcquireTime = record.AcquireTime?.UtcDateTime,
+        RenewTime = record.RenewTime?.UtcDateTime,
+        LeaseTransitions = record.LeaderTransitions,
+        PreferredHolder = existing?.PreferredHolder,
+        Strategy = existing?.Strategy,
+    };
+
+    private static DateTimeOffset? ToOffset(DateTime? time) => time is { } t
+        ? new DateTimeOffset(DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc))
+        : null;
 }

@@ -10,7 +10,7 @@ namespace WasmMesh.Controllers;
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public sealed class InformerSource<T> : IControllerSource
-    where T : class
+    where T : class, k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
 {
     private readonly Informer<T> _informer;
     private readonly Func<InformerEvent<T>, IEnumerable<ObjectKey>> _map;

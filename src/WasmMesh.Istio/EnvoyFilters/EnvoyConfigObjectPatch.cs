@@ -9,9 +9,9 @@ public sealed record EnvoyConfigObjectPatch
     [JsonPropertyName("applyTo")]
     public required string ApplyTo { get; init; }
 
-    /// <summary>Where the patch applies.</summary>
+    /// <summary>Where the patch applies; null for an <c>EXTENSION_CONFIG</c> patch that every proxy gets.</summary>
     [JsonPropertyName("match")]
-    public required EnvoyConfigObjectMatch Match { get; init; }
+    public EnvoyConfigObjectMatch? Match { get; init; }
 
     /// <summary>The operation and value.</summary>
     [JsonPropertyName("patch")]

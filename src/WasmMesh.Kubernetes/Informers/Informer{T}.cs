@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +15,7 @@ namespace WasmMesh.Kubernetes;
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public sealed partial class Informer<T> : IAsyncDisposable
-    where T : class
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IKubernetesResourceClient<T> _client;
     private readonly InformerOptions _options;
@@ -260,7 +262,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
         string? listVersion = null;
         do
         {
-            KubernetesList<T> page;
+            ResourceList<T> page;
             try
             {
                 page = await _client.ListAsync(_options.Namespace, new ListOptions
@@ -279,15 +281,28 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 continue;
             }
 
-            for (var i = 0; i < page.Items.Count; i++)
+            foreach (var item in page.Items)
             {
-                var meta = MetadataOf(page, i);
-                var entry = new Entry(page.Items[i], meta.Namespace ?? string.Empty, meta.Name ?? string.Empty, meta.ResourceVersion);
+                var meta = item.Metadata;
+                var entry = new Entry(item, meta.NamespaceProperty ?? string.Empty, meta.Name ?? string.Empty, meta.ResourceVersion);
                 fresh[entry.Key] = entry;
             }
 
+            foreach (var bad in page.Undecodable)
+            {
+                // One object that does not decode never hides the others: keep its last good state, if any.
+                LogUndecodable(_logger, _resourceName, bad.Key, bad.Error);
+                lock (_gate)
+                {
+                    if (_cache.TryGetValue(KeyOf(bad.Metadata.NamespaceProperty, bad.Metadata.Name ?? string.Empty), out var previous))
+                    {
+                        fresh[previous.Key] = previous;
+                    }
+                }
+            }
+
             listVersion ??= page.Metadata.ResourceVersion;
-            continueToken = string.IsNullOrEmpty(page.Metadata.Continue) ? null : page.Metadata.Continue;
+            continueToken = string.IsNullOrEmpty(page.Metadata.ContinueProperty) ? null : page.Metadata.ContinueProperty;
             if (continueToken is null)
             {
                 listVersion = page.Metadata.ResourceVersion ?? listVersion;
@@ -385,7 +400,24 @@ public sealed partial class Informer<T> : IAsyncDisposable
             return;
         }
 
-        var entry = new Entry(e.Object, e.Metadata.Namespace ?? string.Empty, e.Metadata.Name ?? string.Empty, e.Metadata.ResourceVersion);
+        var key = KeyOf(e.Metadata.NamespaceProperty, e.Metadata.Name ?? string.Empty);
+        if (e.Object is null)
+        {
+            LogUndecodable(_logger, _resourceName, key, e.DecodeError ?? "no object");
+            lock (_gate)
+            {
+                if (e.Type == WatchEventType.Deleted && _cache.Remove(key, out var gone))
+                {
+                    Publish(gone.ToEvent(InformerEventType.Deleted));
+                }
+
+                Volatile.Write(ref _resourceVersion, e.Metadata.ResourceVersion);
+            }
+
+            return;
+        }
+
+        var entry = new Entry(e.Object, e.Metadata.NamespaceProperty ?? string.Empty, e.Metadata.Name ?? string.Empty, e.Metadata.ResourceVersion);
         lock (_gate)
         {
             _cache.TryGetValue(entry.Key, out var old);
@@ -423,18 +455,6 @@ public sealed partial class Informer<T> : IAsyncDisposable
         }
     }
 
-    private static ObjectMeta MetadataOf(KubernetesList<T> page, int index)
-    {
-        if (page.ItemMetadata.Count == page.Items.Count)
-        {
-            return page.ItemMetadata[index];
-        }
-
-        return page.Items[index] is KubernetesObject k
-            ? k.Metadata
-            : throw new InvalidOperationException($"The list of {typeof(T).Name} carries no item metadata; derive the type from KubernetesObject or fill KubernetesList.ItemMetadata.");
-    }
-
     private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
 
     private static string KeyOf(string? namespaceName, string name) => string.IsNullOrEmpty(namespaceName) ? name : $"{namespaceName}/{name}";
@@ -447,6 +467,9 @@ public sealed partial class Informer<T> : IAsyncDisposable
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Informer for {Resource}: list or watch failed; retrying in {BackoffSeconds:0.#} s")]
     private static partial void LogFailure(ILogger logger, string resource, double backoffSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Informer for {Resource}: skipping {Key}, which cannot be decoded: {Error}")]
+    private static partial void LogUndecodable(ILogger logger, string resource, string key, string error);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Informer for {Resource}: the watch was silent for {Seconds} s; reconnecting")]
     private static partial void LogSilent(ILogger logger, string resource, double seconds);

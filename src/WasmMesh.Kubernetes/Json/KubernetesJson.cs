@@ -2,24 +2,28 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using k8s;
+using k8s.Models;
 
 namespace WasmMesh.Kubernetes;
 
 /// <summary>Reads list bodies and watch lines item by item with the caller's <see cref="JsonTypeInfo{T}"/>.</summary>
 internal static class KubernetesJson
 {
-    public static (ListMeta Metadata, List<(T Item, ObjectMeta Metadata)> Items) ParseList<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+    public static (V1ListMeta Metadata, List<T> Items, List<UndecodableObject> Undecodable) ParseList<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var reader = new Utf8JsonReader(json);
-        ListMeta? meta = null;
-        var items = new List<(T, ObjectMeta)>();
+        V1ListMeta? meta = null;
+        var items = new List<T>();
+        var undecodable = new List<UndecodableObject>();
         Expect(ref reader, JsonTokenType.StartObject);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("metadata"u8))
             {
                 reader.Read();
-                meta = JsonSerializer.Deserialize(ref reader, KubernetesJsonContext.Default.ListMeta);
+                meta = JsonSerializer.Deserialize(ref reader, KubernetesJsonContext.Default.V1ListMeta);
             }
             else if (reader.ValueTextEquals("items"u8))
             {
@@ -40,7 +44,15 @@ internal static class KubernetesJson
                     reader.Skip();
                     var end = (int)reader.BytesConsumed;
                     var slice = json[start..end];
-                    items.Add(ParseItem(slice, typeInfo));
+                    var (item, itemMeta, error) = ParseItem(slice, typeInfo);
+                    if (item is not null)
+                    {
+                        items.Add(item);
+                    }
+                    else
+                    {
+                        undecodable.Add(new UndecodableObject(itemMeta, error!));
+                    }
                 }
             }
             else
@@ -50,18 +62,40 @@ internal static class KubernetesJson
             }
         }
 
-        return (meta ?? new ListMeta(), items);
+        return (meta ?? new V1ListMeta(), items, undecodable);
     }
 
-    public static (T Item, ObjectMeta Metadata) ParseItem<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+    /// <summary>
+    /// Decodes one object leniently: unknown fields are ignored, and an object that does not fit
+    /// <typeparamref name="T"/> comes back as null with the reason and the metadata that could be read.
+    /// </summary>
+    public static (T? Item, V1ObjectMeta Metadata, string? Error) ParseItem<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var item = JsonSerializer.Deserialize(json, typeInfo) ?? throw new JsonException("The object is null.");
-        var meta = item is KubernetesObject k ? k.Metadata : ParseMetadata(json);
-        return (item, meta);
+        try
+        {
+            var item = JsonSerializer.Deserialize(json, typeInfo) ?? throw new JsonException("The object is null.");
+            item.Metadata ??= new V1ObjectMeta();
+            return (item, item.Metadata, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            V1ObjectMeta meta;
+            try
+            {
+                meta = ParseMetadata(json);
+            }
+            catch (JsonException)
+            {
+                meta = new V1ObjectMeta();
+            }
+
+            return (null, meta, ex.Message);
+        }
     }
 
     /// <summary>The <c>metadata</c> of a serialized object.</summary>
-    public static ObjectMeta ParseMetadata(ReadOnlySpan<byte> json)
+    public static V1ObjectMeta ParseMetadata(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         Expect(ref reader, JsonTokenType.StartObject);
@@ -70,14 +104,14 @@ internal static class KubernetesJson
             if (reader.ValueTextEquals("metadata"u8))
             {
                 reader.Read();
-                return JsonSerializer.Deserialize(ref reader, KubernetesJsonContext.Default.ObjectMeta) ?? new ObjectMeta();
+                return JsonSerializer.Deserialize(ref reader, KubernetesJsonContext.Default.V1ObjectMeta) ?? new V1ObjectMeta();
             }
 
             reader.Read();
             reader.Skip();
         }
 
-        return new ObjectMeta();
+        return new V1ObjectMeta();
     }
 
     /// <summary>Splits a watch line into its type and the byte range of its object.</summary>
@@ -115,7 +149,7 @@ internal static class KubernetesJson
     /// Serializes an object for a write and reads back its metadata; fills <c>apiVersion</c> and <c>kind</c> from the
     /// resource type when the object has none, and strips server-owned metadata when <paramref name="forApply"/>.
     /// </summary>
-    public static (byte[] Body, ObjectMeta Metadata) SerializeForWrite<T>(T item, JsonTypeInfo<T> typeInfo, KubernetesResourceType resourceType, bool forApply)
+    public static (byte[] Body, V1ObjectMeta Metadata) SerializeForWrite<T>(T item, JsonTypeInfo<T> typeInfo, KubernetesResourceType resourceType, bool forApply)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(item, typeInfo);
         var meta = ParseMetadata(bytes);
@@ -143,7 +177,8 @@ internal static class KubernetesJson
             reader.Skip();
         }
 
-        var strip = forApply && (meta.ManagedFields is not null || meta.CreationTimestamp is not null || meta.Uid is not null);
+        // managedFields are never sent back: on update a server would take them as a request to reset field ownership.
+        var strip = meta.ManagedFields is not null || (forApply && (meta.CreationTimestamp is not null || meta.Uid is not null));
         if (hasApiVersion && hasKind && !strip)
         {
             return (bytes, meta);
@@ -163,8 +198,11 @@ internal static class KubernetesJson
         if (strip && node["metadata"] is JsonObject metadata)
         {
             metadata.Remove("managedFields");
-            metadata.Remove("creationTimestamp");
-            metadata.Remove("uid");
+            if (forApply)
+            {
+                metadata.Remove("creationTimestamp");
+                metadata.Remove("uid");
+            }
         }
 
         var buffer = new ArrayBufferWriter<byte>(bytes.Length + 64);

@@ -43,8 +43,9 @@ public static class AutoWasmValidator
         }
     }
 
-    private static void ValidateMetadata(ObjectMetadata metadata, List<ValidationProblem> problems)
+    private static void ValidateMetadata(k8s.Models.V1ObjectMeta? metadata, List<ValidationProblem> problems)
     {
+        metadata ??= new k8s.Models.V1ObjectMeta();
         if (string.IsNullOrEmpty(metadata.Name))
         {
             problems.Add(new("metadata.name", "required field is missing; the EnvoyFilter gets the same name"));
@@ -54,7 +55,7 @@ public static class AutoWasmValidator
             problems.Add(new("metadata.name", nameError));
         }
 
-        if (metadata.Namespace is { Length: > 0 } ns && KubernetesNames.CheckLabel(ns) is { } nsError)
+        if (metadata.NamespaceProperty is { Length: > 0 } ns && KubernetesNames.CheckLabel(ns) is { } nsError)
         {
             problems.Add(new("metadata.namespace", nsError));
         }
@@ -102,6 +103,21 @@ public static class AutoWasmValidator
             }
         }
 
+        if (filter.Priority == int.MinValue)
+        {
+            problems.Add(new("spec.filter.priority", $"{int.MinValue} is reserved (Istio sorts an unset priority as it); use {int.MinValue + 1} or more, or omit priority"));
+        }
+
+        if (filter.FailOpen is { } failOpen && filter.FailurePolicy is { } policy && (policy == FailurePolicy.FailOpen) != failOpen)
+        {
+            problems.Add(new("spec.filter.failOpen", $"failOpen: {(failOpen ? "true" : "false")} contradicts failurePolicy: {PolicyName(policy)}; remove failOpen (failurePolicy replaces it)"));
+        }
+
+        if (spec.Output is { } output)
+        {
+            problems.AddRange(ValidateForOutput(spec, output));
+        }
+
         if (spec.Selector is { } selector)
         {
             if (selector.MatchLabels is null || selector.MatchLabels.Count == 0)
@@ -114,6 +130,46 @@ public static class AutoWasmValidator
             }
         }
     }
+
+    /// <summary>
+    /// Checks that a spec can be expressed as the given output kind: WasmPlugin and TrafficExtension take a mapping as
+    /// plugin configuration and have no VM ID.
+    /// </summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="output">The output kind in effect (<c>spec.output</c> or wasmer's default).</param>
+    /// <returns>Every problem; empty when the spec can be written as <paramref name="output"/>.</returns>
+    public static IReadOnlyList<ValidationProblem> ValidateForOutput(AutoWasmSpec spec, IstioOutputKind output)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = new List<ValidationProblem>();
+        if (output is not (IstioOutputKind.WasmPlugin or IstioOutputKind.TrafficExtension))
+        {
+            return problems;
+        }
+
+        var kind = output == IstioOutputKind.WasmPlugin ? "WasmPlugin" : "TrafficExtension";
+        if (spec.Filter.Configuration is { } configuration && configuration.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            problems.Add(new("spec.filter.configuration", $"{kind} pluginConfig must be a mapping, got a {configuration.ValueKind.ToString().ToLowerInvariant()}; write it as a mapping (e.g. {{value: ...}}) or use output EnvoyFilter"));
+        }
+
+        if (!string.IsNullOrEmpty(spec.Filter.VmId))
+        {
+            problems.Add(new("spec.filter.vmID", $"{kind} has no VM ID (istiod chooses it); remove vmID or use output EnvoyFilter or EnvoyFilterECDS"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The YAML name of a failure policy.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <returns><c>FailClosed</c>, <c>FailOpen</c> or <c>FailReload</c>.</returns>
+    public static string PolicyName(FailurePolicy policy) => policy switch
+    {
+        FailurePolicy.FailOpen => "FailOpen",
+        FailurePolicy.FailReload => "FailReload",
+        _ => "FailClosed",
+    };
 
     private static void ValidateSource(WasmSourceSpec source, List<ValidationProblem> problems)
     {
@@ -193,7 +249,7 @@ public static class AutoWasmValidator
         }
     }
 
-    private static void ValidateLabels(LabelMap? labels, string path, List<ValidationProblem> problems)
+    private static void ValidateLabels(IEnumerable<KeyValuePair<string, string>>? labels, string path, List<ValidationProblem> problems)
     {
         if (labels is null)
         {

@@ -92,6 +92,10 @@ public static class SchemaValidator
                 {
                     problems.Add(new ValidationProblem(path, $"expected an integer, got {Describe(value, kind)}"));
                 }
+                else if ((string?)schema["format"] == "int32" && (!TryGetInt64(value, out var number) || number is < int.MinValue or > int.MaxValue))
+                {
+                    problems.Add(new ValidationProblem(path, $"{value.ToJsonString()} is out of range (-2147483648 to 2147483647)"));
+                }
 
                 return;
 
@@ -152,6 +156,35 @@ public static class SchemaValidator
                 }
             }
         }
+    }
+
+    private static bool TryGetInt64(JsonNode value, out long number)
+    {
+        var v = value.AsValue();
+        if (v.TryGetValue(out number))
+        {
+            return true;
+        }
+
+        if (v.TryGetValue<int>(out var small))
+        {
+            number = small;
+            return true;
+        }
+
+        if (v.TryGetValue<JsonElement>(out var element) && element.TryGetInt64(out number))
+        {
+            return true;
+        }
+
+        if (v.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue)
+        {
+            number = (long)d;
+            return true;
+        }
+
+        number = 0;
+        return false;
     }
 
     private static bool IsInteger(JsonNode value)

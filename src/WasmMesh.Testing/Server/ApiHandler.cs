@@ -352,7 +352,7 @@ internal sealed class ApiHandler
                 }
 
                 var batch = new StringBuilder();
-                while (reader.TryRead(out var e))
+                while (watcher.TryTake(out var e))
                 {
                     batch.Append("{\"type\":\"").Append(e.Type).Append("\",\"object\":");
                     if (table)

@@ -182,6 +182,12 @@ internal sealed partial class ApiState
                 throw ApiError.NotFound(def, name);
             }
 
+            if (def.IsCustom && mediaType == "application/strategic-merge-patch+json")
+            {
+                // As a real API server: custom resources have no strategic-merge schema.
+                throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (strategic merge patch is not supported for custom resource {def.Plural}.{def.Group})");
+            }
+
             var current = old.Parse();
             var patch = ParseJson(patchText);
             JsonNode? patched = mediaType switch
@@ -265,7 +271,7 @@ internal sealed partial class ApiState
                     {
                         if (watcher.Matches(o))
                         {
-                            watcher.Events.Writer.TryWrite(("ADDED", o));
+                            watcher.Enqueue("ADDED", o);
                         }
                     }
                 }
@@ -301,7 +307,7 @@ internal sealed partial class ApiState
     {
         lock (_lock)
         {
-            return watcher.Events.Reader.Count > 0 ? null : _resourceVersion;
+            return watcher.Pending > 0 ? null : _resourceVersion;
         }
     }
 

@@ -21,7 +21,37 @@ internal sealed class Watcher
 
     public FieldSelector? Fields { get; }
 
+    private long _pending;
+
     public Channel<(string Type, StoredObject Object)> Events { get; } = Channel.CreateUnbounded<(string, StoredObject)>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>
+    /// Events written but not yet taken with <see cref="TryTake"/>; kept here because a single-reader channel
+    /// cannot count its items.
+    /// </summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Queues an event for the stream.</summary>
+    public void Enqueue(string type, StoredObject o)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!Events.Writer.TryWrite((type, o)))
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    /// <summary>Takes the next queued event, if any.</summary>
+    public bool TryTake(out (string Type, StoredObject Object) item)
+    {
+        if (Events.Reader.TryRead(out item))
+        {
+            Interlocked.Decrement(ref _pending);
+            return true;
+        }
+
+        return false;
+    }
 
     public bool Matches(StoredObject o) =>
         (Namespace is null || o.Namespace == Namespace)
@@ -49,7 +79,7 @@ internal sealed class Watcher
         };
         if (type is not null)
         {
-            Events.Writer.TryWrite((type, change.Object));
+            Enqueue(type, change.Object);
         }
     }
 }

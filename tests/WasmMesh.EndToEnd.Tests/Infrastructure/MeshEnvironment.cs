@@ -1,9 +1,10 @@
 using System.Text.Json;
+using k8s;
 using System.Text.RegularExpressions;
 using WasmMesh.Istio;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
-using WasmMesh.Operator.Resources;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Testing;
 using WasmMesh.TestSupport;
 
@@ -21,10 +22,10 @@ internal partial class MeshEnvironment : IAsyncDisposable
         Directory = directory;
         Api = api;
         Kubeconfig = kubeconfig;
-        Client = new KubernetesClient(api.ClientConfiguration);
+        Client = new k8s.Kubernetes(api.ClientConfiguration);
         Kubectl = new Kubectl(kubectl, kubeconfig);
-        AutoWasms = Client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-        EnvoyFilters = Client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
+        AutoWasms = Client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        EnvoyFilters = Client.Resource(KubernetesResourceType.Of<EnvoyFilter>(), IstioJsonContext.Default.EnvoyFilter);
     }
 
     public TempDirectory Directory { get; }
@@ -33,13 +34,13 @@ internal partial class MeshEnvironment : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
-    public KubernetesClient Client { get; }
+    public k8s.Kubernetes Client { get; }
 
     public Kubectl Kubectl { get; }
 
-    public IKubernetesResourceClient<AutoWasmResource> AutoWasms { get; }
+    public IKubernetesResourceClient<AutoWasm> AutoWasms { get; }
 
-    public IKubernetesResourceClient<EnvoyFilterResource> EnvoyFilters { get; }
+    public IKubernetesResourceClient<EnvoyFilter> EnvoyFilters { get; }
 
     /// <summary>Starts an API server with the CRDs; skips the calling test when kubectl is absent.</summary>
     public static async Task<MeshEnvironment> StartAsync(CancellationToken cancellationToken = default)
@@ -49,14 +50,14 @@ internal partial class MeshEnvironment : IAsyncDisposable
     }
 
     /// <summary>The sha256 an EnvoyFilter's remote code source names (null when there is none or no EnvoyFilter).</summary>
-    public static string? Sha256Of(EnvoyFilterResource? filter)
+    public static string? Sha256Of(EnvoyFilter? filter)
     {
         if (filter?.Spec is null)
         {
             return null;
         }
 
-        var json = JsonSerializer.Serialize(filter, OperatorJsonContext.Default.EnvoyFilterResource);
+        var json = JsonSerializer.Serialize(filter, IstioJsonContext.Default.EnvoyFilter);
         var match = Sha256Field().Match(json);
         return match.Success ? match.Groups[1].Value : null;
     }
@@ -90,7 +91,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
     public Task CreateNamespaceAsync(string name) => Kubectl.RunAsync("create", "namespace", name);
 
     /// <summary>Waits until the AutoWasm's status satisfies <paramref name="predicate"/>.</summary>
-    public Task<AutoWasmResource> WaitForAutoWasmAsync(string ns, string name, Func<AutoWasmResource, bool> predicate, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null)
+    public Task<AutoWasm> WaitForAutoWasmAsync(string ns, string name, Func<AutoWasm, bool> predicate, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null)
         => Poll.UntilAsync(
             async () =>
             {
@@ -102,7 +103,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
             () => $"last status: {Describe(AutoWasms.TryGetAsync(ns, name).GetAwaiter().GetResult())}\n{diagnostics?.Invoke()}");
 
     /// <summary>Waits until the AutoWasm is Synced with the given module sha256 (and that generation observed).</summary>
-    public Task<AutoWasmResource> WaitForSyncedAsync(string ns, string name, string sha256, TimeSpan? timeout = null, Func<string>? diagnostics = null)
+    public Task<AutoWasm> WaitForSyncedAsync(string ns, string name, string sha256, TimeSpan? timeout = null, Func<string>? diagnostics = null)
         => WaitForAutoWasmAsync(
             ns,
             name,
@@ -112,7 +113,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
             diagnostics);
 
     /// <summary>Waits until the EnvoyFilter names the given module sha256.</summary>
-    public Task<EnvoyFilterResource> WaitForEnvoyFilterAsync(string ns, string name, string sha256, TimeSpan? timeout = null, Func<string>? diagnostics = null)
+    public Task<EnvoyFilter> WaitForEnvoyFilterAsync(string ns, string name, string sha256, TimeSpan? timeout = null, Func<string>? diagnostics = null)
         => Poll.UntilAsync(
             async () =>
             {
@@ -141,6 +142,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
             await api.ApplyYamlAsync(AutoWasmCrd.Yaml, cancellationToken);
             await api.ApplyYamlAsync(IstioCrds.EnvoyFilterYaml, cancellationToken);
             await api.ApplyYamlAsync(IstioCrds.WasmPluginYaml, cancellationToken);
+            await api.ApplyYamlAsync(IstioCrds.TrafficExtensionYaml, cancellationToken);
             await api.ApplyYamlAsync("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n", cancellationToken);
             var kubeconfig = directory.Combine("kubeconfig");
             await api.WriteKubeconfigAsync(kubeconfig, cancellationToken);
@@ -154,8 +156,8 @@ internal partial class MeshEnvironment : IAsyncDisposable
         }
     }
 
-    private static string Describe(AutoWasmResource? resource)
-        => resource is null ? "(no AutoWasm)" : $"generation {resource.Metadata.Generation}, status {JsonSerializer.Serialize(resource.Status, OperatorJsonContext.Default.AutoWasmResource.Options)}";
+    private static string Describe(AutoWasm? resource)
+        => resource is null ? "(no AutoWasm)" : $"generation {resource.Metadata.Generation}, status {(resource.Status is null ? "null" : JsonSerializer.Serialize(resource.Status, ModelJsonContext.Default.AutoWasmStatus))}";
 
     [GeneratedRegex("\"sha256\":\"([0-9a-f]{64})\"")]
     private static partial Regex Sha256Field();
