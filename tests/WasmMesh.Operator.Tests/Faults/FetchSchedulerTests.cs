@@ -6,7 +6,7 @@ public sealed class FetchSchedulerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task GetOrStart_HangingFetchesFillEverySlot_ReturnsAtOnceAndReportsQueued()
