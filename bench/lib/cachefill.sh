@@ -36,7 +36,7 @@ section_cachefill() {
   wait_http "http://127.0.0.1:$port/readyz" 120 "$wasmer_pid" || die "cachefill: wasmer did not become ready ($WORK/cachefill-wasmer.log)"
   curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"
   local leader
-  leader=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '/^wasmmesh_controllers_wasmmesh_leader_election_leader/ { print $2 }')
+  leader=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '/^wasmmesh_leader_election_leader/ { print $2 }')
   [ "${leader:-0}" = 0 ] || die "cachefill: the measured replica became leader; it would fetch modules by itself"
   note cachefill "$rounds interleaved rounds after one unmeasured warm-up of each kind, medians; module $((size / 1024)) KiB; burst = $burst concurrent GETs by one curl process (--parallel --parallel-max $burst), single = one GET by one curl process; uncached = a digest this replica has never fetched (each measurement its own digest), cached = the same load repeated right after; fill cost = uncached − cached; fetches = requests for that module in the upstream nginx access log."
 

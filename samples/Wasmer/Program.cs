@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Connections;
 using WasmMesh.Controllers;
 using WasmMesh.Operator;
 using WasmMesh.Testing;
@@ -15,33 +17,40 @@ var dev = args.Contains("--dev");
 args = args.Where(a => a != "--dev").ToArray();
 if (args.Contains("--help") || args.Contains("-h"))
 {
-    Console.WriteLine("""
-        wasmer: serves proxy-wasm modules to Envoy and writes the Istio resource (EnvoyFilter, WasmPlugin, …) for AutoWasm resources.
-
-        Usage: wasmer [--dev] [--Wasmer:Key=value ...]
-
-          --dev                          run against an in-process Kubernetes API test server (prints its kubeconfig)
-          --Wasmer:Port=8081             HTTP port for /wasm/<sha256>, /healthz, /readyz, /metrics
-          --Wasmer:Kubeconfig=PATH       kubeconfig (default $KUBECONFIG, ~/.kube/config, then in-cluster)
-          --Wasmer:WatchNamespace=NS     watch one namespace (default all)
-          --Wasmer:ServiceName=wasmer --Wasmer:ServiceNamespace=istio-system --Wasmer:ClusterDomain=cluster.local
-          --Wasmer:ServicePort=N         the Service port in EnvoyFilters (default the HTTP port)
-          --Wasmer:CacheDirectory=DIR --Wasmer:CacheBudgetBytes=N --Wasmer:LeaseName=wasmer-leader
-          --Wasmer:LeaseDuration=00:00:15 --Wasmer:RenewDeadline=00:00:10 --Wasmer:RetryPeriod=00:00:02
-          --Wasmer:Output=EnvoyFilter    default output: EnvoyFilter, EnvoyFilterECDS, WasmPlugin, TrafficExtension
-          --Wasmer:IstioVersion=1.25     oldest Istio release of the mesh (fields it lacks are never written)
-          --Wasmer:FetchRetries=5 --Wasmer:RetryBaseInterval=00:00:01 --Wasmer:RetryMaxInterval=00:00:30
-                                         Envoy's remote fetch retries (negative: none, Envoy's default of one)
-          --Wasmer:Preflight=true        check each module's ABI export and imports before writing anything
-        Settings also come from appsettings.json and WASMER__KEY environment variables.
-        """);
+    Console.Write(WasmerSettings.HelpText());
     return 0;
+}
+
+// Arguments are --dev, --help, or configuration keys (--Wasmer:Key=value, --Wasmer:Key value, --Logging:...):
+// anything else would be dropped silently by the configuration provider, so it is an error.
+var argumentProblems = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    var arg = args[i];
+    var key = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..].Split('=', 2)[0] : null;
+    if (key is null || !key.Contains(':', StringComparison.Ordinal))
+    {
+        argumentProblems.Add($"unknown argument '{arg}'; settings are passed as --Wasmer:Key=value ('wasmer --help' lists them)");
+    }
+    else if (!arg.Contains('=', StringComparison.Ordinal))
+    {
+        i++; // --Wasmer:Key value
+    }
+}
+
+if (argumentProblems.Count > 0)
+{
+    return Fail(argumentProblems);
 }
 
 using var stopping = new CancellationTokenSource();
 // appsettings.json is read from beside wasmer.dll, whatever the working directory (dotnet run, a container WORKDIR).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var settings = builder.Configuration.GetSection("Wasmer").Get<WasmerOptions>() ?? new WasmerOptions();
+var (settings, settingProblems) = WasmerSettings.Bind(builder.Configuration, dev);
+if (settingProblems.Count > 0)
+{
+    return Fail(settingProblems);
+}
 
 KubernetesTestServer? devServer = null;
 string? kubeconfig = settings.Kubeconfig;
@@ -65,6 +74,18 @@ if (dev)
           kubectl get aw
         Modules are served at http://127.0.0.1:{settings.Port}/wasm/<sha256>.
         """);
+}
+
+// A port already taken is the most common start-up failure: say so in one line before the host would log a stack trace.
+if (PortProblem(settings) is { } portProblem)
+{
+    await Console.Error.WriteLineAsync($"wasmer: {portProblem}");
+    if (devServer is not null)
+    {
+        await devServer.DisposeAsync();
+    }
+
+    return 1;
 }
 
 builder.WebHost.UseKestrel(kestrel =>
@@ -93,9 +114,17 @@ builder.Services.AddWasmMeshServing()
         o.Directory = settings.CacheDirectory;
         o.SizeBudgetBytes = settings.CacheBudgetBytes;
     })
-    .ConfigureSources(o => o.MaxModuleSize = settings.MaxModuleBytes)
+    .ConfigureSources(o =>
+    {
+        o.MaxModuleSize = settings.MaxModuleBytes;
+        o.MaxModuleSizeRemedy = "raise --Wasmer:MaxModuleBytes if a module this large is expected";
+    })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
-builder.Services.AddWasmMeshPrometheusMetrics();
+builder.Services.AddWasmMeshTelemetry(o =>
+{
+    o.ServiceName = "wasmer";
+    o.OtlpEndpoint = settings.OtlpEndpoint;
+});
 builder.Services.AddWasmMeshOperator(o =>
     {
         o.WatchNamespace = settings.WatchNamespace;
@@ -130,11 +159,30 @@ var app = builder.Build();
 app.MapWasmModules();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", (AutoWasmStore store) => store.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));
-app.MapWasmMeshPrometheusMetrics();
+app.MapWasmMeshMetrics();
 
 try
 {
-    await app.RunAsync(stopping.Token);
+    try
+    {
+        await app.StartAsync(stopping.Token);
+    }
+    catch (IOException ex) when (ex.InnerException is AddressInUseException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+    {
+        await Console.Error.WriteLineAsync($"wasmer: cannot listen on port {settings.Port}: it is already in use; stop the other process or choose another with --Wasmer:Port=N");
+        return 1;
+    }
+    catch (OptionsValidationException ex)
+    {
+        return Fail(ex.Failures);
+    }
+    catch (Exception ex) when (ex is WasmMesh.WasmMeshException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+    {
+        await Console.Error.WriteLineAsync($"wasmer: cannot start: {ex.Message}");
+        return 1;
+    }
+
+    await app.WaitForShutdownAsync(stopping.Token);
 }
 finally
 {
@@ -145,3 +193,47 @@ finally
 }
 
 return Environment.ExitCode;
+
+// Every problem on its own line, then exit code 2 (bad usage or settings): no stack trace, nothing started.
+static int Fail(IEnumerable<string> problems)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"wasmer: {problem}");
+    }
+
+    return 2;
+}
+
+static string? PortProblem(WasmerOptions settings)
+{
+    var address = settings.ListenAddress is { } a && a != "*" ? System.Net.IPAddress.Parse(a) : System.Net.IPAddress.IPv6Any;
+    try
+    {
+        using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        if (address.Equals(System.Net.IPAddress.IPv6Any))
+        {
+            probe.DualMode = true;
+        }
+
+        probe.Bind(new System.Net.IPEndPoint(address, settings.Port));
+        return null;
+    }
+    catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+    {
+        return $"cannot listen on port {settings.Port}: it is already in use; stop the other process or choose another with --Wasmer:Port=N";
+    }
+    catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AccessDenied)
+    {
+        return $"cannot listen on port {settings.Port}: permission denied (ports below 1024 need privileges); choose another with --Wasmer:Port=N";
+    }
+    catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressNotAvailable)
+    {
+        return $"cannot listen on {settings.ListenAddress}: no interface of this machine has that address; fix --Wasmer:ListenAddress";
+    }
+    catch (System.Net.Sockets.SocketException)
+    {
+        // IPv6 unavailable and the like: let Kestrel decide.
+        return null;
+    }
+}

@@ -60,6 +60,9 @@ internal sealed class WasmerOptions
     /// <summary>How often registry tags are resolved again.</summary>
     public TimeSpan TagResolveInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>An OTLP collector (gRPC, e.g. http://otel-collector:4317) for traces and metrics; default none (OTEL_EXPORTER_OTLP_ENDPOINT also enables it).</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
     /// <summary>Allow object sources and registries on loopback addresses (always on in --dev).</summary>
     public bool AllowLoopbackSources { get; set; }
 

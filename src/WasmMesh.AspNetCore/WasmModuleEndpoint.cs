@@ -35,6 +35,17 @@ internal sealed class WasmModuleEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
+        using var activity = ServingActivity.Source.StartActivity("wasmmesh.serve");
+        await HandleCoreAsync(context).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("wasmmesh.module.sha256", context.Request.RouteValues[RouteParameter] as string);
+            activity.SetTag("http.response.status_code", context.Response.StatusCode);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
         if (!Digest.TryFromSha256Hex(context.Request.RouteValues[RouteParameter] as string, out var digest))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "a module is named by the sha256 of its bytes: 64 lowercase hex digits, e.g. /wasm/750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f").ConfigureAwait(false);

@@ -19,6 +19,9 @@ public sealed class HashingReadStream : Stream
     private Digest? _actual;
     private long _read;
 
+    /// <summary>How to raise the limit, quoted in <see cref="SizeLimitExceededException"/> when the caller has a setting for it.</summary>
+    public string? LimitRemedy { get; init; }
+
     /// <summary>Wraps a stream.</summary>
     /// <param name="inner">The stream to read.</param>
     /// <param name="subject">What is read, for error messages (no credentials).</param>
@@ -167,7 +170,7 @@ public sealed class HashingReadStream : Stream
         _read += data.Length;
         if (_read > _maxLength)
         {
-            throw new SizeLimitExceededException(_maxLength, _subject);
+            throw new SizeLimitExceededException(_maxLength, _subject, remedy: LimitRemedy);
         }
 
         _hasher.AppendData(data);

@@ -7,15 +7,20 @@ public sealed class SizeLimitExceededException : WasmMeshException
     /// <param name="limit">The limit in bytes.</param>
     /// <param name="subject">What was being read (no credentials).</param>
     /// <param name="declaredSize">The size the source declared, when known.</param>
-    public SizeLimitExceededException(long limit, string subject, long? declaredSize = null)
-        : base(declaredSize is { } size
-            ? $"{subject} is {size} bytes, over the limit of {limit} bytes; raise the size limit option if this module is expected"
-            : $"{subject} exceeds the limit of {limit} bytes; raise the size limit option if this module is expected")
+    /// <param name="remedy">How the reader can raise the limit, when the caller has a setting for it (e.g. "raise
+    /// --Wasmer:MaxModuleBytes"); without one the message says why the limit exists.</param>
+    public SizeLimitExceededException(long limit, string subject, long? declaredSize = null, string? remedy = null)
+        : base((declaredSize is { } size
+            ? $"{subject} is {size} bytes, over the limit of {limit} bytes; "
+            : $"{subject} exceeds the limit of {limit} bytes; ") + (remedy ?? DefaultRemedy))
     {
         Limit = limit;
         Subject = subject;
         DeclaredSize = declaredSize;
     }
+
+    /// <summary>What the message says when the caller names no setting that raises the limit.</summary>
+    public const string DefaultRemedy = "content that large is not expected (the limit guards against oversized or hostile content)";
 
     /// <summary>The limit in bytes.</summary>
     public long Limit { get; }

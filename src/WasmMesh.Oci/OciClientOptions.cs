@@ -55,4 +55,31 @@ public sealed class OciClientOptions
 
     /// <summary>The User-Agent sent to registries. Default <c>wasmmesh/0.1</c>.</summary>
     public string UserAgent { get; set; } = "wasmmesh/0.1";
+
+    /// <summary>
+    /// Why a CA file cannot be used (it holds no PEM certificate, or a malformed one), or null when it can. The file is
+    /// checked at start so that a DER file or a private key is reported then, not as a TLS failure at the first request.
+    /// </summary>
+    /// <param name="path">The CA file.</param>
+    /// <returns>The problem, starting with the quoted path, or null.</returns>
+    public static string? CaFileProblem(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            return certificates.Count > 0
+                ? null
+                : $"'{path}' holds no PEM certificate (a -----BEGIN CERTIFICATE----- block); give the registry CA's certificate in PEM form (openssl x509 -inform der -in ca.der -out ca.pem converts DER)";
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            return $"'{path}' is not a valid PEM certificate file ({ex.Message}); give the registry CA's certificate in PEM form";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"'{path}' cannot be read ({ex.Message})";
+        }
+    }
 }

@@ -32,6 +32,10 @@ internal sealed class OciClientOptionsValidator : IValidateOptions<OciClientOpti
         {
             failures.Add($"{nameof(OciClientOptions.CaFile)} '{ca}' does not exist; give a PEM file of CA certificates");
         }
+        else if (options.CaFile is { } pem && OciClientOptions.CaFileProblem(pem) is { } problem)
+        {
+            failures.Add($"{nameof(OciClientOptions.CaFile)} {problem}");
+        }
 
         if (string.IsNullOrWhiteSpace(options.UserAgent))
         {

@@ -25,7 +25,8 @@ namespace WasmMesh.Operator;
 /// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes.</item>
 /// <item>A failed fetch sets <c>Failed</c> with the cause and is retried with backoff; an existing EnvoyFilter is left
 /// untouched so that sidecars keep the last good module.</item>
-/// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>.</item>
+/// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>, and at once
+/// when the <see cref="ResolveAnnotation"/> annotation gets a new value.</item>
 /// <item>Nothing is written when nothing changed: a resync of unchanged objects makes no writes.</item>
 /// <item>A module that fails the pre-flight check (<see cref="WasmPreflight"/>) sets <c>Failed</c> with the offending
 /// import and nothing is written.</item>
@@ -45,6 +46,13 @@ public sealed class AutoWasmReconciler : IReconciler
     /// when a policy exists (<c>jwt_authn</c>, <c>rbac</c>): without that policy Istio silently skips the patch.
     /// </summary>
     public const string PhaseAnchorCondition = "PhaseAnchor";
+
+    /// <summary>
+    /// Setting this annotation to a new value (conventionally the current time) makes the AutoWasm's source resolve
+    /// again now instead of at the next <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>:
+    /// <c>kubectl annotate aw NAME wasm.tcm.io/resolve-at="$(date -u +%FT%TZ)" --overwrite</c>.
+    /// </summary>
+    public const string ResolveAnnotation = "wasm.tcm.io/resolve-at";
 
     private readonly AutoWasmStore _store;
     private readonly IKubernetes _kubernetes;
@@ -141,7 +149,13 @@ public sealed class AutoWasmReconciler : IReconciler
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            return await FailedAsync(key, resource, FailureClassifier.Classify(e), cancellationToken).ConfigureAwait(false);
+            var failure = FailureClassifier.Classify(e);
+            if (e is WasmSourceException { CredentialsProblem: not RegistryCredentialsProblem.None } auth)
+            {
+                failure = failure with { Message = FailureClassifier.Stable(CredentialsMessage(resource, model!, auth)) };
+            }
+
+            return await FailedAsync(key, resource, failure, cancellationToken).ConfigureAwait(false);
         }
 
         var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
@@ -261,8 +275,10 @@ public sealed class AutoWasmReconciler : IReconciler
         var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
 
-        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm.
-        if (_resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
+        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm — unless this
+        // AutoWasm asks for a resolution now (a resolve annotation value not acted on yet).
+        var forced = resource.Metadata.Annotations?.ContainsKey(ResolveAnnotation) == true && !_resolved.ContainsKey(ResolutionKey(resource));
+        if (!forced && _resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
             && await _modules.FindAsync(shared.Module.Sha256, cancellationToken).ConfigureAwait(false) is not null)
         {
             _resolved[ResolutionKey(resource)] = shared;
@@ -275,8 +291,25 @@ public sealed class AutoWasmReconciler : IReconciler
         return module;
     }
 
+    /// <summary>A registry's refusal in the AutoWasm's own terms: which field (spec.secret) and which secret to fix.</summary>
+    private static string CredentialsMessage(AutoWasm resource, AutoWasm model, WasmSourceException error)
+    {
+        var host = model.Spec.Filter.Source.Registry is { } registry ? ImageReference.Parse(registry.Image).Registry : error.Subject;
+        var ns = resource.NamespaceOrDefault;
+        var secret = $"secret {ns}/{model.Spec.Secret} (spec.secret)";
+        var create = $"kubectl create secret docker-registry NAME -n {ns} --docker-server={host} --docker-username=… --docker-password=…";
+        return error.CredentialsProblem switch
+        {
+            RegistryCredentialsProblem.NoPullSecret =>
+                $"the registry {host} requires authentication and this AutoWasm names no pull secret: create one ({create}) and set spec.secret to its name",
+            RegistryCredentialsProblem.NoEntryForRegistry =>
+                $"the registry {host} requires authentication and {secret} has no entry for {host}; add one (recreate it with {create.Replace("NAME", model.Spec.Secret, StringComparison.Ordinal)})",
+            _ => $"the registry {host} refused the credentials {secret} holds for {host}; update the user name and password in that secret",
+        };
+    }
+
     private static string ResolutionKey(AutoWasm resource)
-        => $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}";
+        => $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}/{resource.Metadata.Uid}/{resource.Metadata.Generation}/{(resource.Metadata.Annotations is { } annotations && annotations.TryGetValue(ResolveAnnotation, out var resolveAt) ? resolveAt : null)}";
 
     private async Task<WasmPreflightResult?> PreflightAsync(WasmModuleResult module, CancellationToken cancellationToken)
     {

@@ -66,7 +66,7 @@ internal sealed class ObjectSource(IHttpClientFactory httpClientFactory, IOption
             if (length > options.Value.MaxModuleSize)
             {
                 response.Dispose();
-                throw new SizeLimitExceededException(options.Value.MaxModuleSize, WasmSourceRequest.RedactUrl(current), length);
+                throw new SizeLimitExceededException(options.Value.MaxModuleSize, WasmSourceRequest.RedactUrl(current), length, options.Value.MaxModuleSizeRemedy);
             }
 
             try

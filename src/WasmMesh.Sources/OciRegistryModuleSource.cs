@@ -14,7 +14,7 @@ internal sealed class OciRegistryModuleSource(IWasmRegistryClient client) : IReg
         {
             return await client.ResolveAsync(image, credentials, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Translate(image, ex) is { } translated)
+        catch (Exception ex) when (Translate(image, ex, pullSecret, credentials) is { } translated)
         {
             throw translated;
         }
@@ -28,7 +28,7 @@ internal sealed class OciRegistryModuleSource(IWasmRegistryClient client) : IReg
         {
             pull = await client.PullAsync(image, credentials, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Translate(image, ex) is { } translated)
+        catch (Exception ex) when (Translate(image, ex, pullSecret, credentials) is { } translated)
         {
             throw translated;
         }
@@ -53,6 +53,24 @@ internal sealed class OciRegistryModuleSource(IWasmRegistryClient client) : IReg
         {
             throw new WasmSourceException(WasmSourceKind.Registry, image.ToString(), $"the pull secret is not a valid .dockerconfigjson payload ({ex.Message})", isTransient: false);
         }
+    }
+
+    private static WasmSourceException? Translate(ImageReference image, Exception ex, ReadOnlyMemory<byte> pullSecret, RegistryCredentials? credentials)
+    {
+        if (ex is RegistryException { StatusCode: HttpStatusCode.Unauthorized } refused)
+        {
+            var (problem, reason) = pullSecret.IsEmpty
+                ? (RegistryCredentialsProblem.NoPullSecret, $"the registry {image.Registry} requires authentication and no pull secret was given")
+                : credentials is null
+                    ? (RegistryCredentialsProblem.NoEntryForRegistry, $"the registry {image.Registry} requires authentication and the pull secret has no entry for {image.Registry}")
+                    : (RegistryCredentialsProblem.Refused, $"the registry {image.Registry} refused the pull secret's credentials; check the user name and password in its entry for {image.Registry}");
+            return new WasmSourceException(WasmSourceKind.Registry, image.ToString(), reason, refused.StatusCode, isTransient: false, innerException: refused)
+            {
+                CredentialsProblem = problem,
+            };
+        }
+
+        return Translate(image, ex);
     }
 
     private static WasmSourceException? Translate(ImageReference image, Exception ex) => ex switch

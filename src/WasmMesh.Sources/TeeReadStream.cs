@@ -4,7 +4,7 @@ namespace WasmMesh.Sources;
 /// A read-only stream that writes everything read from its source to a second stream, counting the bytes and
 /// throwing <see cref="SizeLimitExceededException"/> past a limit.
 /// </summary>
-internal sealed class TeeReadStream(Stream source, Stream copy, long maxLength, string subject) : Stream
+internal sealed class TeeReadStream(Stream source, Stream copy, long maxLength, string subject, string? limitRemedy = null) : Stream
 {
     private long _read;
 
@@ -85,7 +85,7 @@ internal sealed class TeeReadStream(Stream source, Stream copy, long maxLength, 
         _read += n;
         if (_read > maxLength)
         {
-            throw new SizeLimitExceededException(maxLength, subject);
+            throw new SizeLimitExceededException(maxLength, subject, remedy: limitRemedy);
         }
     }
 }

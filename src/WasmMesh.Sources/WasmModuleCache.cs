@@ -170,7 +170,7 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
                 var hashing = verifiedSha256 is null ? new HashingReadStream(content, subject, expectedSha256, leaveOpen: true) : null;
                 try
                 {
-                    var tee = new TeeReadStream(hashing ?? content, file, sourceOptions.MaxModuleSize, subject);
+                    var tee = new TeeReadStream(hashing ?? content, file, sourceOptions.MaxModuleSize, subject, sourceOptions.MaxModuleSizeRemedy);
                     var buffered = new BufferedStream(tee, 1 << 16);
                     await using (buffered.ConfigureAwait(false))
                     {
@@ -343,6 +343,8 @@ internal sealed class WasmModuleCache : IWasmModuleCache, IDisposable
 
     private async Task<WasmModuleResult?> VerifyCoreAsync(Entry entry, bool force)
     {
+        using var activity = SourcesActivity.Source.StartActivity("wasmmesh.verify");
+        activity?.SetTag("wasmmesh.module.sha256", entry.Digest.Hex);
         var stripe = Stripe(entry.Digest);
         await stripe.WaitAsync().ConfigureAwait(false);
         try

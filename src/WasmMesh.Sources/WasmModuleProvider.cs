@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
@@ -140,6 +141,9 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         var limit = _options.Value.Timeout;
         timeout.CancelAfter(limit);
         var started = _time.GetTimestamp();
+        using var activity = SourcesActivity.Source.StartActivity("wasmmesh.fetch", ActivityKind.Client);
+        activity?.SetTag("wasmmesh.source.kind", KindName(request.Kind));
+        activity?.SetTag("wasmmesh.source", request.Description);
         try
         {
             var result = request.Kind == WasmSourceKind.Registry
@@ -157,6 +161,7 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
             }
 
             var elapsed = _time.GetElapsedTime(started);
+            activity?.SetTag("wasmmesh.module.sha256", result.Sha256.Hex);
             if (result.Downloaded)
             {
                 _metrics.FetchSucceeded(request.Kind, elapsed, result.Size);
@@ -168,11 +173,13 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
             var error = new WasmSourceException(request.Kind, request.Description, $"no complete answer within {limit.TotalSeconds:0.###}s (the Timeout option)", innerException: ex);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             Failed(request, started, error);
             throw error;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             Failed(request, started, ex);
             throw;
         }

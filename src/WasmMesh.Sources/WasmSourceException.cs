@@ -36,4 +36,7 @@ public sealed class WasmSourceException : WasmMeshException
 
     /// <summary>Whether retrying later may succeed (timeouts, connection failures, 5xx, 429).</summary>
     public bool IsTransient { get; }
+
+    /// <summary>For a registry that refused the pull for want of valid credentials: which part of the pull secret is at fault.</summary>
+    public RegistryCredentialsProblem CredentialsProblem { get; init; }
 }

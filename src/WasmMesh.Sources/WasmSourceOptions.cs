@@ -9,6 +9,12 @@ public sealed class WasmSourceOptions
     /// <summary>The largest module accepted, in bytes. Default 256 MiB.</summary>
     public long MaxModuleSize { get; set; } = DefaultMaxModuleSize;
 
+    /// <summary>
+    /// What a too-large module's error tells the reader to do; a host sets it to name its own setting (wasmer:
+    /// <c>raise --Wasmer:MaxModuleBytes …</c>). Default: raise <see cref="MaxModuleSize"/>.
+    /// </summary>
+    public string MaxModuleSizeRemedy { get; set; } = "raise the MaxModuleSize source option if a module this large is expected";
+
     /// <summary>How long one fetch may take, from the first request to the last byte. Default 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -44,12 +44,12 @@ public sealed class WasmModuleEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_RealProxyWasmModule_BodyHashesToTheRequestedDigest()
     {
-        var module = await File.ReadAllBytesAsync(RepoPaths.Fixture(RepoPaths.AddHeaderAs), TestContext.Current.CancellationToken);
+        var module = await File.ReadAllBytesAsync(RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), TestContext.Current.CancellationToken);
         await StoreAsync(module);
 
-        var body = await _host.Client.GetByteArrayAsync($"/wasm/{RepoPaths.AddHeaderAsSha256}", TestContext.Current.CancellationToken);
+        var body = await _host.Client.GetByteArrayAsync($"/wasm/{RepoPaths.AddConfiguredHeaderSha256}", TestContext.Current.CancellationToken);
 
-        Assert.Equal(RepoPaths.AddHeaderAsSha256, Digest.ComputeSha256(body).Hex);
+        Assert.Equal(RepoPaths.AddConfiguredHeaderSha256, Digest.ComputeSha256(body).Hex);
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class DelayingWorkQueueTests
     [Fact]
     public void ShutDown_DropsDelayedKeysAndStopsTheTimer()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerCountingTimeProvider();
         var queue = new DelayingWorkQueue<string>(time);
         queue.AddAfter("a", TimeSpan.FromSeconds(1));
 
@@ -78,6 +78,43 @@ public sealed class DelayingWorkQueueTests
 
         Assert.Equal(0, queue.Count);
         Assert.Equal(0, queue.DelayedCount);
-        Assert.Equal(0, time.ActiveTimers);
+        Assert.Equal(0, time.LiveTimers);
+    }
+
+    /// <summary>The testing clock, counting the timers created on it and not yet disposed.</summary>
+    private sealed class TimerCountingTimeProvider : FakeTimeProvider
+    {
+        private int _live;
+
+        public int LiveTimers => Volatile.Read(ref _live);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _live);
+            return new CountedTimer(base.CreateTimer(callback, state, dueTime, period), this);
+        }
+
+        private sealed class CountedTimer(ITimer inner, TimerCountingTimeProvider owner) : ITimer
+        {
+            private int _disposed;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(dueTime, period);
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._live);
+                }
+
+                inner.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }

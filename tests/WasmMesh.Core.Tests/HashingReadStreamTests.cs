@@ -35,5 +35,15 @@ public sealed class HashingReadStreamTests
         var e = await Assert.ThrowsAsync<SizeLimitExceededException>(() => stream.DrainAsync(TestContext.Current.CancellationToken));
         Assert.Equal(10_000, e.Limit);
         Assert.True(source.Position < Data.Length);
+        Assert.Equal("blob exceeds the limit of 10000 bytes; " + SizeLimitExceededException.DefaultRemedy, e.Message);
+        Assert.DoesNotContain("option", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_OverLimitWithRemedy_QuotesIt()
+    {
+        await using var stream = new HashingReadStream(new MemoryStream(Data), "blob", maxLength: 10) { LimitRemedy = "raise --Wasmer:MaxModuleBytes" };
+        var e = await Assert.ThrowsAsync<SizeLimitExceededException>(() => stream.DrainAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("blob exceeds the limit of 10 bytes; raise --Wasmer:MaxModuleBytes", e.Message);
     }
 }

@@ -19,7 +19,7 @@ public sealed class WasmModuleInspectorTests
     [Fact]
     public async Task InspectFileAsync_ReferenceFixture_IsProxyWasm()
     {
-        var info = await WasmModuleInspector.InspectFileAsync(RepoPaths.Fixture(RepoPaths.AddHeaderAs), TestContext.Current.CancellationToken);
+        var info = await WasmModuleInspector.InspectFileAsync(RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), TestContext.Current.CancellationToken);
         Assert.Equal("proxy_abi_version_0_2_0", info.ProxyAbiVersion);
         Assert.Contains("proxy_on_request_headers", info.Exports);
     }

@@ -24,6 +24,30 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
+    public async Task Dockerfile_PublishesWithTheCommandCiRuns_AndRunsAsNonRoot()
+    {
+        var dockerfile = await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "samples", "Wasmer", "Dockerfile"), TestContext.Current.CancellationToken);
+        var ci = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, ".ci", "run"), TestContext.Current.CancellationToken);
+        var publish = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "samples", "Wasmer", "publish.sh"), TestContext.Current.CancellationToken);
+
+        // One publish command: the script both the image build and CI run.
+        Assert.Contains("RUN bash samples/Wasmer/publish.sh /app", dockerfile);
+        Assert.Contains("bash samples/Wasmer/publish.sh ", ci, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish samples/Wasmer/Wasmer.csproj --configuration Release", publish, StringComparison.Ordinal);
+        Assert.Single(dockerfile, l => l.Contains("dotnet publish", StringComparison.Ordinal) || l.StartsWith("RUN ", StringComparison.Ordinal));
+
+        // The final stage runs as the deployment's non-root user and writes only to its volume.
+        var finalStage = dockerfile.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(finalStage);
+        Assert.Contains("USER 65532:65532", finalStage);
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/wasmer.dll\"]", finalStage);
+        Assert.Contains(finalStage, l => l.Contains("VOLUME [\"/var/cache/wasmer\"]", StringComparison.Ordinal));
+
+        // The documented build command produces the tag the deploy manifests name.
+        Assert.Contains(dockerfile, l => l.Contains($"docker build -f samples/Wasmer/Dockerfile -t {ImageTag()} .", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Kustomize_Deploy_BuildsEveryResourceInIstioSystem()
     {
         var resources = await BuildAsync();
@@ -92,7 +116,7 @@ public sealed class DeployManifestTests
         Assert.Equal("wasmer", (string?)pod["serviceAccountName"]);
         Assert.True((bool?)pod["securityContext"]!["runAsNonRoot"]);
         var container = Assert.Single(pod["containers"]!.AsArray())!;
-        Assert.Equal("wasmmesh/wasmer:0.1.0", (string?)container["image"]);
+        Assert.Equal(ImageTag(), (string?)container["image"]);
         var args = container["args"]!.AsArray().Select(a => (string?)a).ToList();
         Assert.Contains("--Wasmer:Port=8081", args);
         Assert.Contains("--Wasmer:CacheDirectory=/var/cache/wasmer", args);
@@ -153,4 +177,13 @@ public sealed class DeployManifestTests
                 $"{(string?)g}/{(string?)r}: {string.Join(',', rule["verbs"]!.AsArray().Select(v => (string?)v).Order(StringComparer.Ordinal))}")))
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>The image tag the Dockerfile documents and the manifests name: the registry path and the project version.</summary>
+    private static string ImageTag()
+    {
+        var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props"));
+        var version = System.Text.RegularExpressions.Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(version), "Directory.Build.props has no <Version>");
+        return "ghcr.io/wasmmesh/wasmer:" + version;
+    }
 }

@@ -10,7 +10,7 @@ public sealed class RegistrySourceTests(SharedMesh mesh)
     [Fact]
     public async Task Apply_RegistrySourcePushedWithWasmc_WritesReferenceEnvoyFilterServesModuleAndShowsSynced()
     {
-        var module = RepoPaths.Fixture(RepoPaths.AddHeaderAs);
+        var module = RepoPaths.Fixture(RepoPaths.AddConfiguredHeader);
         var env = await mesh.GetAsync();
         const string ns = "e2e-registry";
         await env.CreateNamespaceAsync(ns);
@@ -19,7 +19,7 @@ public sealed class RegistrySourceTests(SharedMesh mesh)
 
         await env.Kubectl.ApplyAsync(MeshEnvironment.AutoWasmYaml(ns, "test", MeshEnvironment.RegistrySource(image)));
 
-        var synced = await env.WaitForSyncedAsync(ns, "test", RepoPaths.AddHeaderAsSha256, diagnostics: env.Diagnostics);
+        var synced = await env.WaitForSyncedAsync(ns, "test", RepoPaths.AddConfiguredHeaderSha256, diagnostics: env.Diagnostics);
         Assert.Equal(manifestDigest, synced.Status!.ManifestDigest);
         Assert.Equal("test", synced.Status.EnvoyFilter);
 
@@ -27,13 +27,13 @@ public sealed class RegistrySourceTests(SharedMesh mesh)
         var yaml = await env.Kubectl.RunAsync("get", "envoyfilter", "test", "-n", ns, "-o", "yaml");
         var reference = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "WasmMesh.Istio.Tests", "Cases", "reference", "expected.yaml"), TestContext.Current.CancellationToken);
         // wasmer's default configuration adds a bounded fetch retry policy (5 retries, 1 s to 30 s back-off) to it.
-        var expectedSpec = TopLevelBlock(reference, "spec").Replace("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f", RepoPaths.AddHeaderAsSha256, StringComparison.Ordinal)
+        var expectedSpec = TopLevelBlock(reference, "spec").Replace("750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f", RepoPaths.AddConfiguredHeaderSha256, StringComparison.Ordinal)
             .Replace("                    sha256: ", "                    retryPolicy:\n                      numRetries: 5\n                      retryBackOff:\n                        baseInterval: 1s\n                        maxInterval: 30s\n                    sha256: ", StringComparison.Ordinal);
         Assert.Equal(expectedSpec, TopLevelBlock(yaml, "spec"));
         Assert.Contains("kind: AutoWasm", TopLevelBlock(yaml, "metadata"), StringComparison.Ordinal); // owner reference
 
         // Every byte served at /wasm/<sha256> is the pushed module's.
-        var served = await env.Wasmer.Http.GetByteArrayAsync(new Uri($"/wasm/{RepoPaths.AddHeaderAsSha256}", UriKind.Relative), TestContext.Current.CancellationToken);
+        var served = await env.Wasmer.Http.GetByteArrayAsync(new Uri($"/wasm/{RepoPaths.AddConfiguredHeaderSha256}", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(await File.ReadAllBytesAsync(module, TestContext.Current.CancellationToken), served);
 
         // kubectl get aw shows the reference columns and Synced.

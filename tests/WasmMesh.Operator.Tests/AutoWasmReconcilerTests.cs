@@ -238,4 +238,72 @@ public sealed class AutoWasmReconcilerTests
         await f.ReconcileAsync("other", Ct);
         await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task Reconcile_ResolveAnnotationChanged_ResolvesTheTagNow()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(AutoWasmYaml("again"), "again", Ct);
+        await f.ApplyAsync(AutoWasmYaml("neighbour"), "neighbour", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.ReconcileAsync("neighbour", Ct);
+        await f.Modules.Received(1).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+
+        await f.ApplyAsync(AutoWasmYaml("again").Replace("  namespace: default\n", $"  namespace: default\n  annotations:\n    {AutoWasmReconciler.ResolveAnnotation}: \"2026-01-01T00:00:00Z\"\n", StringComparison.Ordinal), "again", Ct);
+        var result = await f.ReconcileAsync("again", Ct);
+
+        // Resolved again at once, though the shared source was resolved well within the interval.
+        await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+
+        // The same value again (a resync, our own status write) does not resolve again; a new value does.
+        await f.WaitForCacheAsync("again", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.Modules.Received(2).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+        await f.ApplyAsync(AutoWasmYaml("again").Replace("  namespace: default\n", $"  namespace: default\n  annotations:\n    {AutoWasmReconciler.ResolveAnnotation}: \"2026-01-01T00:05:00Z\"\n", StringComparison.Ordinal), "again", Ct);
+        await f.ReconcileAsync("again", Ct);
+        await f.Modules.Received(3).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Theory]
+    [InlineData(RegistryCredentialsProblem.NoEntryForRegistry, "the registry registry.example.com requires authentication and secret default/regcred (spec.secret) has no entry for registry.example.com; add one (recreate it with kubectl create secret docker-registry regcred -n default --docker-server=registry.example.com")]
+    [InlineData(RegistryCredentialsProblem.Refused, "the registry registry.example.com refused the credentials secret default/regcred (spec.secret) holds for registry.example.com; update the user name and password in that secret")]
+    public async Task Reconcile_RegistryRefusesThePullSecret_StatusNamesSpecSecret(RegistryCredentialsProblem problem, string expected)
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        const string config = """{"auths":{"other.example.com":{"auth":"dXNlcjpzM2NyZXQ="}}}""";
+        await f.Server.ApplyYamlAsync($"""
+            apiVersion: v1
+            kind: Secret
+            metadata: {"{"}name: regcred, namespace: default{"}"}
+            type: kubernetes.io/dockerconfigjson
+            data:
+              .dockerconfigjson: {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(config))}
+            """, Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new WasmSourceException(WasmSourceKind.Registry, "registry.example.com/team/wasm-add-header:v0.3", "401", System.Net.HttpStatusCode.Unauthorized, isTransient: false) { CredentialsProblem = problem });
+        await f.ApplyAsync(AutoWasmYaml("private", extra: "  secret: regcred"), "private", Ct);
+
+        await f.ReconcileAsync("private", Ct);
+
+        var aw = await f.AutoWasms.GetAsync("default", "private", Ct);
+        Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
+        Assert.StartsWith(expected, aw.Status.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wasmc login", aw.Status.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_RegistryNeedsAuthenticationWithoutSecret_StatusSaysSetSpecSecret()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new WasmSourceException(WasmSourceKind.Registry, "registry.example.com/team/wasm-add-header:v0.3", "401", System.Net.HttpStatusCode.Unauthorized, isTransient: false) { CredentialsProblem = RegistryCredentialsProblem.NoPullSecret });
+        await f.ApplyAsync(AutoWasmYaml("open"), "open", Ct);
+
+        await f.ReconcileAsync("open", Ct);
+
+        var aw = await f.AutoWasms.GetAsync("default", "open", Ct);
+        Assert.Contains("this AutoWasm names no pull secret", aw.Status!.Message, StringComparison.Ordinal);
+        Assert.Contains("set spec.secret to its name", aw.Status.Message, StringComparison.Ordinal);
+    }
 }

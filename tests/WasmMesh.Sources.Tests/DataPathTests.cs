@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using WasmMesh.Sources.Tests.Infrastructure;
 using WasmMesh.TestSupport;

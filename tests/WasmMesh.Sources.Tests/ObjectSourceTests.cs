@@ -42,13 +42,13 @@ public sealed class ObjectSourceTests : IAsyncLifetime
     [Fact]
     public async Task EnsureAsync_RealProxyWasmModule_ReportsItsDigestAndAbi()
     {
-        var fixture = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var fixture = RepoPaths.Fixture(RepoPaths.AddHeader);
         _upstream.Serve("/add-header.c.wasm", await File.ReadAllBytesAsync(fixture, TestContext.Current.CancellationToken));
         await using var host = SourcesHost.Create(_dir.Path);
 
         var result = await host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/add-header.c.wasm")), TestContext.Current.CancellationToken);
 
-        Assert.Equal(RepoPaths.AddHeaderCSha256, result.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddHeaderSha256, result.Sha256.Hex);
         Assert.StartsWith("proxy_abi_version_", result.ProxyAbiVersion);
     }
 
@@ -127,12 +127,17 @@ public sealed class ObjectSourceTests : IAsyncLifetime
     {
         var big = WasmModuleBuilder.Build(padding: 64 * 1024, seed: 5);
         _upstream.Serve("/big.wasm", big, chunked: chunked);
-        await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureSources(o => o.MaxModuleSize = 16 * 1024));
+        await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureSources(o =>
+        {
+            o.MaxModuleSize = 16 * 1024;
+            o.MaxModuleSizeRemedy = "raise --Host:Limit";
+        }));
 
         var error = await Assert.ThrowsAsync<SizeLimitExceededException>(() =>
             host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/big.wasm")), TestContext.Current.CancellationToken));
 
         Assert.Equal(16 * 1024, error.Limit);
+        Assert.EndsWith("over the limit of 16384 bytes; raise --Host:Limit".Replace("is " + big.Length + " bytes, ", string.Empty, StringComparison.Ordinal), error.Message.Replace("exceeds the limit", "over the limit", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal(chunked ? null : big.Length, error.DeclaredSize);
         Assert.Empty(host.ModuleFiles());
     }

@@ -21,14 +21,14 @@ public sealed class RegistrySourceTests(RegistryServerFixture registry) : IClass
     {
         var server = registry.Server;
         var file = _dir.Combine($"{format}.wasm");
-        await File.WriteAllBytesAsync(file, await File.ReadAllBytesAsync(RepoPaths.Fixture(RepoPaths.AddHeaderAs), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(file, await File.ReadAllBytesAsync(RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
         var reference = ImageReference.Parse($"{server.Host}/team/add-header-{format.ToString().ToLowerInvariant()}:v1");
         var pushed = await PushAsync(reference, file, format);
         await using var host = SourcesHost.Create(_dir.Combine("cache"));
 
         var result = await host.Provider.EnsureAsync(WasmSourceRequest.ForRegistry(reference), TestContext.Current.CancellationToken);
 
-        Assert.Equal(RepoPaths.AddHeaderAsSha256, result.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddConfiguredHeaderSha256, result.Sha256.Hex);
         Assert.Equal(pushed.ManifestDigest, result.ManifestDigest);
         Assert.Equal(layout, result.Layout);
         Assert.StartsWith("proxy_abi_version_", result.ProxyAbiVersion);

@@ -1,6 +1,6 @@
 namespace WasmMesh.TestSupport;
 
-/// <summary>Locates the repository root, its test data and the reference fixtures beside the checkout.</summary>
+/// <summary>Locates the repository root and the test modules committed under <c>tests/Modules</c>.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
@@ -8,35 +8,38 @@ public static class RepoPaths
     /// <summary>The directory holding WasmMesh.sln.</summary>
     public static string Root => RootLazy.Value;
 
-    /// <summary>The reference proxy-wasm modules that sit beside the checkout (../shared/fixtures), or null when absent.</summary>
-    public static string? SharedFixtures
-    {
-        get
-        {
-            var dir = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
-            return Directory.Exists(dir) ? dir : null;
-        }
-    }
+    /// <summary>The directory of the test modules (WebAssembly text sources and the binaries built from them).</summary>
+    public static string Modules => Path.Combine(Root, "tests", "Modules");
 
-    /// <summary>The path of a reference fixture module; skips the calling test when the fixtures are absent.</summary>
+    /// <summary>The path of a committed test module; throws when it is missing (the repository is incomplete).</summary>
     public static string Fixture(string fileName)
     {
-        var dir = SharedFixtures;
-        Xunit.Assert.SkipWhen(dir is null, "the reference fixtures (../shared/fixtures) are not beside this checkout");
-        return Path.Combine(dir!, fileName);
+        var path = Path.Combine(Modules, fileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"test module {path} is missing; rebuild it with tests/Modules/build.sh", path);
+        }
+
+        return path;
     }
 
-    /// <summary>The AssemblyScript add-header module (16973 bytes).</summary>
-    public const string AddHeaderAs = "add-header.as.wasm";
+    /// <summary>A filter that reads its plugin configuration and adds <c>hello: &lt;configuration&gt;</c> (built from add-configured-header.wat).</summary>
+    public const string AddConfiguredHeader = "add-configured-header.wasm";
+
+    /// <summary>Its size in bytes.</summary>
+    public const long AddConfiguredHeaderSize = 1168;
 
     /// <summary>Its sha256.</summary>
-    public const string AddHeaderAsSha256 = "523d11ed924b1a571947b888f51c51f50d8eaf3ab42114930cdfc8826b1c544d";
+    public const string AddConfiguredHeaderSha256 = "c2c1925629b27d023caf64128e7cc06b6657bfcf83952b230f3867cad2016659";
 
-    /// <summary>The C add-header module (898 bytes).</summary>
-    public const string AddHeaderC = "add-header.c.wasm";
+    /// <summary>The smallest filter: adds <c>hello: world</c> (built from add-header.wat).</summary>
+    public const string AddHeader = "add-header.wasm";
+
+    /// <summary>Its size in bytes.</summary>
+    public const long AddHeaderSize = 664;
 
     /// <summary>Its sha256.</summary>
-    public const string AddHeaderCSha256 = "b2583a47b96c2bce16bf393ac10ea7cd12c975f25ca589fc43d158a06bdf4fa8";
+    public const string AddHeaderSha256 = "97ab5c2eed65e7b08d7e0c3ae7c69e59fb0bccd34fad33ebe6a355b57068b491";
 
     private static string FindRoot()
     {

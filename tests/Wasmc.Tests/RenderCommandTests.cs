@@ -37,10 +37,10 @@ public sealed class RenderCommandTests
     [Fact]
     public async Task Render_WasmFile_UsesItsSha256()
     {
-        var fixture = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var fixture = RepoPaths.Fixture(RepoPaths.AddHeader);
         var (code, stdout, _) = await RunAsync("render", "-f", Case("reference", "input.yaml"), "--wasm", fixture);
         Assert.Equal(0, code);
-        Assert.Contains("sha256: " + RepoPaths.AddHeaderCSha256 + "\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("sha256: " + RepoPaths.AddHeaderSha256 + "\n", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

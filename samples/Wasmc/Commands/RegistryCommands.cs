@@ -74,16 +74,15 @@ internal static class RegistryCommands
     private static Command Pull(CliConsole console)
     {
         var reference = new Argument<string>("reference") { Description = "what to pull, e.g. registry.example.com/team/filter:v1 or …@sha256:…" };
-        var output = new Option<string>("--output", "-o") { Description = "directory to write filter.wasm into", DefaultValueFactory = _ => "." };
+        var output = new Option<string>("--output", "-o") { Description = "where to save the module: a FILE.wasm, or a directory to write filter.wasm into", DefaultValueFactory = _ => "." };
         var connection = new RegistryConnectionOptions();
-        var command = new Command("pull", "Pull a wasm module from an OCI registry into DIR/filter.wasm (any known layout).") { reference, output };
+        var command = new Command("pull", "Pull a wasm module from an OCI registry into FILE.wasm or DIR/filter.wasm (any known layout).") { reference, output };
         connection.AddTo(command);
         MirrorOptions.AddTo(command, connection);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var source = CommandRunner.ParseReference(parse.GetValue(reference)!);
-            var directory = parse.GetValue(output)!;
-            var location = Path.Combine(directory, "filter.wasm");
+            var location = PullLocation(parse.GetValue(output)!);
             await using var services = await connection.BuildAsync(parse, source.Registry, cancellationToken);
             await using var pull = await services.Client.PullAsync(source, null, cancellationToken);
             var saved = await TransferProgressView.RunAsync(console, $"pull {source}", pull.WasmSize, progress =>
@@ -224,5 +223,19 @@ internal static class RegistryCommands
         }
 
         return host;
+    }
+
+    /// <summary>
+    /// Where pull -o saves the module: an existing directory, or a path ending in a separator, gets filter.wasm inside
+    /// it; a path ending in .wasm is the file itself; any other new path is a directory to create.
+    /// </summary>
+    internal static string PullLocation(string output)
+    {
+        if (Directory.Exists(output) || output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar))
+        {
+            return Path.Combine(output, "filter.wasm");
+        }
+
+        return output.EndsWith(".wasm", StringComparison.OrdinalIgnoreCase) ? output : Path.Combine(output, "filter.wasm");
     }
 }

@@ -39,6 +39,11 @@ internal sealed class RegistryConnectionOptions
             throw new UsageException($"--ca-file: '{caFile}' does not exist");
         }
 
+        if (caFile is not null && OciClientOptions.CaFileProblem(caFile) is { } caProblem)
+        {
+            throw new UsageException($"--ca-file: {caProblem}");
+        }
+
         var mirrors = await MirrorOptions.LoadAsync(parse.GetValue(Mirrors), parse.GetValue(HostsDir), cancellationToken);
         var credentials = await DockerConfigCredentials.LoadAsync(ConfigPath(parse), cancellationToken);
         var services = new ServiceCollection();

@@ -147,6 +147,9 @@ internal sealed class Controller : IController
     private async Task ReconcileAsync(RateLimitingWorkQueue<ObjectKey> queue, ObjectKey key, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
+        using var activity = ControllerActivity.Source.StartActivity("wasmmesh.reconcile");
+        activity?.SetTag("wasmmesh.controller", Name);
+        activity?.SetTag("wasmmesh.object", key.ToString());
         string outcome;
         try
         {
@@ -190,6 +193,12 @@ internal sealed class Controller : IController
             outcome = "error";
             _metrics.RecordError(Name, terminal: false);
             Log.ReconcileFailed(_logger, ex, Name, key, queue.NumRequeues(key));
+        }
+
+        activity?.SetTag("wasmmesh.reconcile.result", outcome);
+        if (outcome is "error" or "terminal_error")
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
         }
 
         _metrics.RecordReconcile(Name, outcome, _timeProvider.GetElapsedTime(started));

@@ -52,7 +52,7 @@ internal sealed class ControllerMetrics : IDisposable
     }
 
     public void RecordError(string controller, bool terminal)
-        => _errors.Add(1, new KeyValuePair<string, object?>("controller", controller), new KeyValuePair<string, object?>("terminal", terminal));
+        => _errors.Add(1, new KeyValuePair<string, object?>("controller", controller), new KeyValuePair<string, object?>("terminal", terminal ? "true" : "false"));
 
     public void WorkerStarted(string controller) => _activeWorkers.Add(1, new KeyValuePair<string, object?>("controller", controller));
 

@@ -599,6 +599,12 @@ internal sealed class RegistrySession
         }
 
         var request = response.RequestMessage!;
+        if (hint is null && response.StatusCode == HttpStatusCode.BadRequest && request.RequestUri!.Scheme == Uri.UriSchemeHttp && errors.Count == 0)
+        {
+            // What an HTTPS server answers to a plain-HTTP request ("Client sent an HTTP request to an HTTPS server").
+            hint = "the registry rejected a plain-HTTP request, as HTTPS servers do: it probably serves HTTPS — drop --plain-http (OciClientOptions.PlainHttp), and trust its CA with --ca-file if needed";
+        }
+
         throw new RegistryException(response.StatusCode, request.Method.Method, request.RequestUri!, errors, hint);
     }
 }

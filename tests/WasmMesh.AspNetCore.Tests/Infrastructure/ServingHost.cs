@@ -35,7 +35,7 @@ public sealed class ServingHost : IAsyncDisposable
 
     public IMeterFactory MeterFactory => Services.GetRequiredService<IMeterFactory>();
 
-    public static async Task<ServingHost> StartAsync(string cacheDirectory, IWasmDigestResolver? resolver = null, Action<WasmServingOptions>? configure = null)
+    public static async Task<ServingHost> StartAsync(string cacheDirectory, IWasmDigestResolver? resolver = null, Action<WasmServingOptions>? configure = null, Action<IServiceCollection>? services = null, Action<WebApplication>? endpoints = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -49,8 +49,10 @@ public sealed class ServingHost : IAsyncDisposable
             .ConfigureCache(o => o.Directory = cacheDirectory)
             .ConfigureSsrfGuard(o => o.BlockLoopback = false)
             .ConfigureSources(o => o.Timeout = TimeSpan.FromSeconds(10));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapWasmModules();
+        endpoints?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServingHost(app, new Uri(address));

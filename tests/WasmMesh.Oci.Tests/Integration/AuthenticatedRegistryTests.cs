@@ -24,7 +24,7 @@ public sealed class AuthenticatedRegistryTests(BasicAuthRegistry registry) : ICl
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => test.Client.PushAsync(
             TestClient.Ref($"{registry.Server.Host}/team/filter:v1"),
-            RepoPaths.Fixture(RepoPaths.AddHeaderC),
+            RepoPaths.Fixture(RepoPaths.AddHeader),
             new WasmPushOptions { Credentials = new RegistryCredentials(Valid.Username, "wrong-password") },
             null,
             Ct));

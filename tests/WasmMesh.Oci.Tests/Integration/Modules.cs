@@ -5,13 +5,13 @@ internal static class Modules
 {
     public static TheoryData<string, WasmPushFormat> FixturesAndFormats => new()
     {
-        { RepoPaths.AddHeaderAs, WasmPushFormat.Image },
-        { RepoPaths.AddHeaderAs, WasmPushFormat.Artifact },
-        { RepoPaths.AddHeaderC, WasmPushFormat.Image },
-        { RepoPaths.AddHeaderC, WasmPushFormat.Artifact },
+        { RepoPaths.AddConfiguredHeader, WasmPushFormat.Image },
+        { RepoPaths.AddConfiguredHeader, WasmPushFormat.Artifact },
+        { RepoPaths.AddHeader, WasmPushFormat.Image },
+        { RepoPaths.AddHeader, WasmPushFormat.Artifact },
     };
 
-    public static string Sha256Of(string fixture) => fixture == RepoPaths.AddHeaderAs ? RepoPaths.AddHeaderAsSha256 : RepoPaths.AddHeaderCSha256;
+    public static string Sha256Of(string fixture) => fixture == RepoPaths.AddConfiguredHeader ? RepoPaths.AddConfiguredHeaderSha256 : RepoPaths.AddHeaderSha256;
 
     public static string Repository(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 

@@ -24,7 +24,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     [InlineData(WasmPushFormat.Artifact)]
     public async Task PushAsync_SameFileTwice_GivesSameManifestDigest(WasmPushFormat format)
     {
-        var file = RepoPaths.Fixture(RepoPaths.AddHeaderAs);
+        var file = RepoPaths.Fixture(RepoPaths.AddConfiguredHeader);
         using var test = new TestClient();
         var host = registry.Server.Host;
         var options = new WasmPushOptions { Format = format, Annotations = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" } };
@@ -38,7 +38,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     [Fact]
     public async Task PushAsync_ImageFormat_WritesCompatImageManifest()
     {
-        var file = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var file = RepoPaths.Fixture(RepoPaths.AddHeader);
         using var test = new TestClient();
 
         var push = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/compat/filter:v1"), file, new WasmPushOptions(), null, Ct);
@@ -52,7 +52,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     [Fact]
     public async Task PushAsync_ArtifactFormat_WritesWasmeTwoLayerShape()
     {
-        var file = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var file = RepoPaths.Fixture(RepoPaths.AddHeader);
         using var test = new TestClient();
 
         var push = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/wasme/filter:v1"), file, new WasmPushOptions { Format = WasmPushFormat.Artifact }, null, Ct);
@@ -68,7 +68,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     {
         using var test = new TestClient();
         var reference = TestClient.Ref($"{registry.Server.Host}/resolve/filter:v1");
-        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions(), null, Ct);
+        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct);
 
         Assert.Equal(push.ManifestDigest, await test.Client.ResolveAsync(reference, null, Ct));
     }
@@ -78,14 +78,14 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     {
         using var test = new TestClient();
         var reference = TestClient.Ref($"{registry.Server.Host}/inspect/filter:v1");
-        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeaderAs), new WasmPushOptions(), null, Ct);
+        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), new WasmPushOptions(), null, Ct);
 
         var info = await test.Client.InspectAsync(reference, null, Ct);
 
         Assert.Equal(WasmLayout.OciImage, info.Layout);
         Assert.Equal(push.ManifestDigest, info.ManifestDigest);
-        Assert.Equal(RepoPaths.AddHeaderAsSha256, info.WasmSha256.Hex);
-        Assert.Equal(16973, info.WasmSize);
+        Assert.Equal(RepoPaths.AddConfiguredHeaderSha256, info.WasmSha256.Hex);
+        Assert.Equal(RepoPaths.AddConfiguredHeaderSize, info.WasmSize);
         Assert.StartsWith("proxy_abi_version_", info.Module.ProxyAbiVersion, StringComparison.Ordinal);
     }
 
@@ -93,7 +93,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     public async Task PullAsync_ByDigest_Works()
     {
         using var test = new TestClient();
-        var push = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/bydigest/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions { Format = WasmPushFormat.Artifact }, null, Ct);
+        var push = await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/bydigest/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions { Format = WasmPushFormat.Artifact }, null, Ct);
 
         await using var pull = await test.Client.PullAsync(TestClient.Ref($"{registry.Server.Host}/bydigest/filter@{push.ManifestDigest}"), null, Ct);
 
@@ -167,7 +167,7 @@ public sealed class RoundTripTests(PlainRegistry registry) : IClassFixture<Plain
     public async Task PullAsync_MissingTag_ThrowsNotFound()
     {
         using var test = new TestClient();
-        await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/missing/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions(), null, Ct);
+        await test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/missing/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct);
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => test.Client.PullAsync(TestClient.Ref($"{registry.Server.Host}/missing/filter:nope"), null, Ct));
 

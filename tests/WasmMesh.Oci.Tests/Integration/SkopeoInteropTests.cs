@@ -17,7 +17,7 @@ public sealed class SkopeoInteropTests(PlainRegistry registry) : IClassFixture<P
         var skopeo = ExternalBinary.Require("skopeo", "skopeo");
         using var test = new TestClient();
         var reference = TestClient.Ref($"{registry.Server.Host}/skopeo/inspect-{format.ToString().ToLowerInvariant()}:v1");
-        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeaderAs), new WasmPushOptions { Format = format }, null, Ct);
+        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), new WasmPushOptions { Format = format }, null, Ct);
 
         var result = await ProcessRunner.RunAsync(skopeo, ["inspect", "--raw", "--tls-verify=false", $"docker://{reference}"], cancellationToken: Ct);
 
@@ -36,7 +36,7 @@ public sealed class SkopeoInteropTests(PlainRegistry registry) : IClassFixture<P
         using var test = new TestClient();
         using var dir = new TempDirectory();
         var reference = TestClient.Ref($"{registry.Server.Host}/skopeo/copy-{format.ToString().ToLowerInvariant()}:v1");
-        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions { Format = format }, null, Ct);
+        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions { Format = format }, null, Ct);
 
         var result = await ProcessRunner.RunAsync(skopeo, ["copy", "--src-tls-verify=false", $"docker://{reference}", $"oci:{dir.Combine("layout")}:v1"], cancellationToken: Ct);
 

@@ -20,7 +20,7 @@ public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRe
     {
         using var test = new TestClient();
 
-        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions(), null, Ct));
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct));
 
         Assert.Contains("--ca-file", error.Message, StringComparison.Ordinal);
     }
@@ -30,8 +30,32 @@ public sealed class TlsRegistryTests(TlsRegistry registry) : IClassFixture<TlsRe
     {
         using var test = new TestClient(o => o.InsecureRegistries.Add(registry.Server.Host));
 
-        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(RepoPaths.AddHeaderC), WasmPushFormat.Image);
+        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, registry.Server.Host, RepoPaths.Fixture(RepoPaths.AddHeader), WasmPushFormat.Image);
 
-        Assert.Equal(RepoPaths.AddHeaderCSha256, saved.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddHeaderSha256, saved.Sha256.Hex);
+    }
+
+    [Fact]
+    public async Task PushAsync_PlainHttpAgainstTls_SaysTheRegistryServesHttps()
+    {
+        using var test = new TestClient(o => o.PlainHttp = true);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => test.Client.PushAsync(TestClient.Ref($"{registry.Server.Host}/team/filter:v1"), RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions(), null, Ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Contains("it probably serves HTTPS — drop --plain-http", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CaFile_NotPem_IsRejectedAtStart()
+    {
+        using var dir = new TempDirectory();
+        var der = dir.Combine("ca.der");
+        File.WriteAllBytes(der, System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(registry.Server.CaFile!).RawData);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new TestClient(o => o.CaFile = der));
+
+        Assert.Contains($"CaFile '{der}' holds no PEM certificate", error.Message, StringComparison.Ordinal);
+        Assert.Null(OciClientOptions.CaFileProblem(registry.Server.CaFile!));
     }
 }

@@ -42,12 +42,12 @@ public sealed class TokenAuthRegistryTests : IAsyncLifetime
         using var test = new TestClient();
         var credentials = new RegistryCredentials("tok", "tok-pass");
 
-        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, _registry!.Host, RepoPaths.Fixture(RepoPaths.AddHeaderAs), WasmPushFormat.Image, credentials);
+        var (_, saved, _) = await Modules.RoundTripAsync(test.Client, _registry!.Host, RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), WasmPushFormat.Image, credentials);
         var afterFirst = _tokens!.TokensIssued;
-        var (_, again, _) = await Modules.RoundTripAsync(test.Client, _registry.Host, RepoPaths.Fixture(RepoPaths.AddHeaderC), WasmPushFormat.Artifact, credentials);
+        var (_, again, _) = await Modules.RoundTripAsync(test.Client, _registry.Host, RepoPaths.Fixture(RepoPaths.AddHeader), WasmPushFormat.Artifact, credentials);
 
-        Assert.Equal(RepoPaths.AddHeaderAsSha256, saved.Sha256.Hex);
-        Assert.Equal(RepoPaths.AddHeaderCSha256, again.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddConfiguredHeaderSha256, saved.Sha256.Hex);
+        Assert.Equal(RepoPaths.AddHeaderSha256, again.Sha256.Hex);
         Assert.InRange(afterFirst, 1, 2);
         Assert.Contains(_tokens.Scopes, s => s.EndsWith(":pull,push", StringComparison.Ordinal));
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text;
 using WasmMesh.Oci.Tests.Layouts;

@@ -17,7 +17,7 @@ public sealed class AuthenticatedSignatureTests(BasicAuthRegistry registry) : IC
         await using var provider = services.BuildServiceProvider();
         var signatures = provider.GetRequiredService<IModuleSignatureClient>();
         var reference = TestClient.Ref($"{registry.Server.Host}/signed/filter:v1");
-        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeaderC), new WasmPushOptions { Credentials = valid }, null, Ct);
+        var push = await test.Client.PushAsync(reference, RepoPaths.Fixture(RepoPaths.AddHeader), new WasmPushOptions { Credentials = valid }, null, Ct);
         var pair = SigningKeys.Generate(null);
         using var key = SigningKeys.LoadPrivateKey(pair.PrivateKeyPem, null, "k");
         using var publicKey = SigningKeys.LoadPublicKey(pair.PublicKeyPem, "k.pub");

@@ -24,11 +24,11 @@ public sealed class AuthCommandTests(BasicAuthRegistry registry) : IClassFixture
         var stored = JsonNode.Parse(await File.ReadAllTextAsync(config, TestContext.Current.CancellationToken))!;
         Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")), (string?)stored["auths"]![host]!["auth"]);
 
-        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddHeaderAs), "--registry-config", config);
+        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddConfiguredHeader), "--registry-config", config);
         Assert.True(push.ExitCode == 0, push.ToString());
         var pull = await WasmcRun.RunAsync("pull", reference, "-o", dir.Combine("out"), "--registry-config", config);
         Assert.True(pull.ExitCode == 0, pull.ToString());
-        Assert.Contains(RepoPaths.AddHeaderAsSha256, pull.Out, StringComparison.Ordinal);
+        Assert.Contains(RepoPaths.AddConfiguredHeaderSha256, pull.Out, StringComparison.Ordinal);
 
         var logout = await WasmcRun.RunAsync("logout", host, "--registry-config", config);
         Assert.Equal($"Removing login credentials for {host}\n", logout.Out);

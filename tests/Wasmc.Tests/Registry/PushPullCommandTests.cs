@@ -9,10 +9,10 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
 {
     public static TheoryData<string, string> FixturesAndFormats => new()
     {
-        { RepoPaths.AddHeaderAs, "image" },
-        { RepoPaths.AddHeaderAs, "artifact" },
-        { RepoPaths.AddHeaderC, "image" },
-        { RepoPaths.AddHeaderC, "artifact" },
+        { RepoPaths.AddConfiguredHeader, "image" },
+        { RepoPaths.AddConfiguredHeader, "artifact" },
+        { RepoPaths.AddHeader, "image" },
+        { RepoPaths.AddHeader, "artifact" },
     };
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
         Assert.Matches("^Digest: sha256:[0-9a-f]{64}$", pushLines[1]);
         Assert.Equal(2, pushLines.Length);
         Assert.True(pull.ExitCode == 0, pull.ToString());
-        var sha = fixture == RepoPaths.AddHeaderAs ? RepoPaths.AddHeaderAsSha256 : RepoPaths.AddHeaderCSha256;
+        var sha = fixture == RepoPaths.AddConfiguredHeader ? RepoPaths.AddConfiguredHeaderSha256 : RepoPaths.AddHeaderSha256;
         Assert.Equal($"Pulled {reference}\nSha256: {sha}\nLocation: {Path.Combine(outDir, "filter.wasm")}\n", pull.Out);
         Assert.Equal(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(Path.Combine(outDir, "filter.wasm"), TestContext.Current.CancellationToken));
         Assert.Empty(push.Error);
@@ -43,7 +43,7 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
     [Fact]
     public async Task Push_SameFileTwiceWithPlainHttpFlag_PrintsSameDigest()
     {
-        var file = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var file = RepoPaths.Fixture(RepoPaths.AddHeader);
         var first = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/repro/a:v1", "-f", file, "--plain-http", "-a", "org.example/x=1");
         var second = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/repro/b:v1", "-f", file, "--plain-http", "-a", "org.example/x=1");
 
@@ -55,15 +55,15 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
     public async Task Inspect_PushedImage_ShowsLayoutDigestsAndAbi()
     {
         var reference = $"{registry.Server.Host}/team/inspected:v1";
-        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddHeaderAs));
+        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddConfiguredHeader));
 
         var inspect = await WasmcRun.RunAsync("inspect", reference);
 
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
         Assert.Contains("Layout:          OciImage\n", inspect.Out, StringComparison.Ordinal);
         Assert.Contains($"Manifest digest: {push.Out.Split('\n')[1]["Digest: ".Length..]}\n", inspect.Out, StringComparison.Ordinal);
-        Assert.Contains($"Wasm sha256:     {RepoPaths.AddHeaderAsSha256}\n", inspect.Out, StringComparison.Ordinal);
-        Assert.Contains("Size:            16973 bytes\n", inspect.Out, StringComparison.Ordinal);
+        Assert.Contains($"Wasm sha256:     {RepoPaths.AddConfiguredHeaderSha256}\n", inspect.Out, StringComparison.Ordinal);
+        Assert.Contains($"Size:            {RepoPaths.AddConfiguredHeaderSize} bytes\n", inspect.Out, StringComparison.Ordinal);
         Assert.Contains("Proxy-wasm ABI:  proxy_abi_version_0_2_0\n", inspect.Out, StringComparison.Ordinal);
         Assert.Contains("Layer types:     application/vnd.oci.image.layer.v1.tar+gzip\n", inspect.Out, StringComparison.Ordinal);
     }
@@ -71,7 +71,7 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
     [Fact]
     public async Task Pull_MissingTag_FailsWithOneLineNotFound()
     {
-        await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/present:v1", "-f", RepoPaths.Fixture(RepoPaths.AddHeaderC));
+        await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/present:v1", "-f", RepoPaths.Fixture(RepoPaths.AddHeader));
         using var dir = new TempDirectory();
 
         var pull = await WasmcRun.RunAsync("pull", $"{registry.Server.Host}/team/present:missing", "-o", dir.Path);
@@ -107,7 +107,7 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
     [InlineData("push", "127.0.0.1:5000/team/x:v1", "-f", "{wasm}", "--ca-file", "/nonexistent/ca.pem")]
     public async Task Command_InvalidArguments_ExitTwoWithoutOutput(params string[] args)
     {
-        var wasm = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var wasm = RepoPaths.Fixture(RepoPaths.AddHeader);
         var result = await WasmcRun.RunAsync(args.Select(a => a.Replace("{wasm}", wasm, StringComparison.Ordinal)).ToArray());
 
         Assert.Equal(2, result.ExitCode);
@@ -140,5 +140,57 @@ public sealed class PushPullCommandTests(PlainRegistry registry) : IClassFixture
         Assert.Equal(1, pull.ExitCode);
         Assert.StartsWith("wasmc: digest mismatch", pull.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public async Task Pull_OutputNamesAWasmFile_WritesThatFile()
+    {
+        var reference = $"{registry.Server.Host}/team/to-file:v1";
+        using var dir = new TempDirectory();
+        var target = dir.Combine("sub", "my.wasm");
+        var push = await WasmcRun.RunAsync("push", reference, "-f", RepoPaths.Fixture(RepoPaths.AddHeader));
+
+        var pull = await WasmcRun.RunAsync("pull", reference, "-o", target);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.True(File.Exists(target), $"{target} is not a file");
+        Assert.Equal(RepoPaths.AddHeaderSha256, Digest.ComputeSha256(await File.ReadAllBytesAsync(target, TestContext.Current.CancellationToken)).Hex);
+        Assert.EndsWith($"Location: {target}\n", pull.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("out.wasm", "out.wasm")]
+    [InlineData("dir", "dir/filter.wasm")]
+    [InlineData("dir/", "dir/filter.wasm")]
+    public void PullLocation_FileOrDirectory(string output, string expected) =>
+        Assert.Equal(expected, global::Wasmc.Commands.RegistryCommands.PullLocation(output).Replace("//", "/", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Push_ModuleWithoutProxyWasmAbi_WarnsAndPushes()
+    {
+        using var dir = new TempDirectory();
+        var plain = dir.Combine("plain.wasm");
+        await File.WriteAllBytesAsync(plain, WasmModuleBuilder.Build(["main"]), TestContext.Current.CancellationToken);
+
+        var push = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/plain:v1", "-f", plain);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.StartsWith($"wasmc: warning: {plain}: ", push.Error, StringComparison.Ordinal);
+        Assert.Contains("proxy_abi_version_", push.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"Pushed {registry.Server.Host}/team/plain:v1", push.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_CaFileNotPem_ExitsTwoNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        var notPem = dir.Combine("ca.der");
+        await File.WriteAllBytesAsync(notPem, [0x30, 0x82, 0x01, 0x0a], TestContext.Current.CancellationToken);
+
+        var push = await WasmcRun.RunAsync("push", $"{registry.Server.Host}/team/x:v1", "-f", RepoPaths.Fixture(RepoPaths.AddHeader), "--ca-file", notPem);
+
+        Assert.Equal(2, push.ExitCode);
+        Assert.Contains($"--ca-file: '{notPem}' holds no PEM certificate", push.Error, StringComparison.Ordinal);
     }
 }

@@ -6,8 +6,8 @@ namespace Wasmc.Tests.Registry;
 public sealed class TlsCommandTests(TlsRegistry registry) : IClassFixture<TlsRegistry>
 {
     [Theory]
-    [InlineData(RepoPaths.AddHeaderAs, "image")]
-    [InlineData(RepoPaths.AddHeaderC, "artifact")]
+    [InlineData(RepoPaths.AddConfiguredHeader, "image")]
+    [InlineData(RepoPaths.AddHeader, "artifact")]
     public async Task PushThenPull_WithCaFile_RoundTripsByteIdentical(string fixture, string format)
     {
         var file = RepoPaths.Fixture(fixture);
@@ -26,7 +26,7 @@ public sealed class TlsCommandTests(TlsRegistry registry) : IClassFixture<TlsReg
     public async Task Push_UntrustedCertificate_FailsWithHintAndInsecureWorks()
     {
         var reference = $"{registry.Server.Host}/tls/insecure:v1";
-        var file = RepoPaths.Fixture(RepoPaths.AddHeaderC);
+        var file = RepoPaths.Fixture(RepoPaths.AddHeader);
 
         var refused = await WasmcRun.RunAsync("push", reference, "-f", file);
         var insecure = await WasmcRun.RunAsync("push", reference, "-f", file, "--insecure");
