@@ -11,6 +11,7 @@ using WasmMesh.TestSupport;
 namespace WasmMesh.AspNetCore.Tests;
 
 /// <summary>/metrics through the OpenTelemetry Prometheus exporter, spans around fetch, verify and serve, and OTLP export.</summary>
+[Collection(TelemetryTestGroup.Name)]
 public sealed class TelemetryTests : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new("wasmmesh-telemetry");
@@ -149,4 +150,11 @@ public sealed class TelemetryTests : IAsyncDisposable
         _disposables.Add(host);
         return host;
     }
+}
+
+/// <summary>The meters are process-wide: the exact counts these tests read need no other test serving meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryTestGroup
+{
+    public const string Name = "Telemetry";
 }

@@ -98,7 +98,7 @@ public sealed class ControllerTests : IDisposable
         }
 
         await Eventually.TrueAsync(() => _calls.Count == 5, "the fifth attempt runs");
-        await Eventually.TrueAsync(() => _metrics.Sum("wasmmesh.controller.reconcile.errors", ("controller", "test"), ("terminal", false)) == 5, "five errors are counted");
+        await Eventually.TrueAsync(() => _metrics.Sum("wasmmesh.controller.reconcile.errors", ("controller", "test"), ("terminal", "false")) == 5, "five errors are counted");
         Assert.Equal(5, _metrics.Sum("wasmmesh.controller.reconciles", ("result", "error")));
         await StopAsync(run);
     }
@@ -133,7 +133,7 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal(0, controller.Queue!.DelayedCount);
         Assert.Equal(0, controller.Queue.Count);
         Assert.Equal(0, controller.Queue.NumRequeues(KeyA));
-        Assert.Equal(1, _metrics.Sum("wasmmesh.controller.reconcile.errors", ("terminal", true)));
+        Assert.Equal(1, _metrics.Sum("wasmmesh.controller.reconcile.errors", ("terminal", "true")));
 
         controller.Enqueue(KeyA);
         await Eventually.TrueAsync(() => _calls.Count == 2, "a new event reconciles the key again");

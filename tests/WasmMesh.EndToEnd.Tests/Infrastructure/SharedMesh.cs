@@ -90,7 +90,7 @@ public sealed class SharedMesh : IAsyncLifetime
                 registry = await RegistryServer.StartAsync(cancellationToken: cancellationToken);
                 objects = await HttpTestServer.StartAsync(cancellationToken);
                 var wasmer = await WasmerProcess.StartAsync(
-                    "shared",
+                    "common-mesh",
                     kubeconfig,
                     [$"--Wasmer:TagResolveInterval={TagResolveInterval:c}"],
                     cancellationToken: cancellationToken);

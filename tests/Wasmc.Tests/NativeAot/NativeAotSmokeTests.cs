@@ -92,7 +92,9 @@ public sealed class NativeAotSmokeTests(NativeWasmc wasmc, PlainRegistry registr
 
         Assert.True(native.ExitCode == 0, native.ToString());
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, "expected.yaml"), TestContext.Current.CancellationToken), native.Out);
-        Assert.Empty(native.Error);
+
+        // Phases anchored on policy-only filters print a note (as the JIT build does); nothing else reaches stderr.
+        Assert.All(native.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("wasmc: note: ", line, StringComparison.Ordinal));
     }
 
     [Fact]
