@@ -118,6 +118,10 @@ builder.Services.AddWasmMeshServing()
     {
         o.MaxModuleSize = settings.MaxModuleBytes;
         o.MaxModuleSizeRemedy = "raise --Wasmer:MaxModuleBytes if a module this large is expected";
+        o.Timeout = settings.FetchTimeout;
+        o.ConnectTimeout = settings.ConnectTimeout;
+        o.ResponseHeaderTimeout = settings.ResponseHeaderTimeout;
+        o.IdleReadTimeout = settings.IdleReadTimeout;
     })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
 builder.Services.AddWasmMeshTelemetry(o =>
@@ -139,6 +143,8 @@ builder.Services.AddWasmMeshOperator(o =>
         o.EnvoyFilter.RetryMaxInterval = settings.RetryMaxInterval;
         o.DefaultOutput = settings.Output;
         o.Preflight = settings.Preflight;
+        o.Workers = settings.Workers;
+        o.FetchConcurrency = settings.FetchConcurrency;
     })
     .UseKubernetesLeaderLock()
     .ConfigureLeaderElection(o =>
