@@ -87,8 +87,8 @@ internal sealed class WasmerOptions
     /// <summary>Parallel reconciles; default 4. Fetches run apart from them.</summary>
     public int Workers { get; set; } = 4;
 
-    /// <summary>Module fetches running at once; default 4.</summary>
-    public int FetchConcurrency { get; set; } = 4;
+    /// <summary>Module fetches running at once; default 16.</summary>
+    public int FetchConcurrency { get; set; } = 16;
 
     /// <summary>The longest a module fetch may take in total; default 5 minutes.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -47,7 +47,7 @@ internal static class WasmerSettings
         new("RetryMaxInterval", "00:00:30", "largest back-off of Envoy's remote fetch retries"),
         new("Preflight", "true", "check each module's ABI export and imports before anything is written"),
         new("Workers", "4", "parallel reconciles (1-64); fetches never hold them"),
-        new("FetchConcurrency", "4", "module fetches running at once, apart from the workers (1-256)"),
+        new("FetchConcurrency", "16", "module fetches running at once, apart from the workers (1-256)"),
         new("FetchTimeout", "00:05:00", "longest a module fetch may take in total (> 0)"),
         new("ConnectTimeout", "00:00:10", "longest a connection to a source may take to open (> 0)"),
         new("ResponseHeaderTimeout", "00:00:30", "longest an object URL may take to answer with headers (> 0)"),

@@ -44,9 +44,10 @@ public sealed class AutoWasmOperatorOptions
 
     /// <summary>
     /// How many module fetches run at once, apart from the reconcile workers: a source that hangs holds a fetch slot
-    /// (until the source timeouts end it), never a worker. Default 4.
+    /// (until the source timeouts end it), never a worker. Fetches wait on the network, not the CPU, so the default is
+    /// generous: 16.
     /// </summary>
-    public int FetchConcurrency { get; set; } = 4;
+    public int FetchConcurrency { get; set; } = 16;
 
     /// <summary>The component name written into Kubernetes Events. Default <c>wasmer</c>.</summary>
     public string EventComponent { get; set; } = "wasmer";
