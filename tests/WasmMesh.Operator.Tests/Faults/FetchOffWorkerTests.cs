@@ -103,6 +103,28 @@ public sealed class FetchOffWorkerTests
     }
 
     [Fact]
+    public async Task DigestResolver_SpecMadeInvalid_StillFillsTheModuleTheEnvoyFilterNames()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(ObjectYaml("invalidated", "https://good.example.com/m.wasm"), "invalidated", Ct);
+        await f.ReconcileAsync("invalidated", Ct);
+        await f.WaitForCacheAsync("invalidated", Ct);
+        await f.ApplyAsync(ObjectYaml("invalidated", "ftp://good.example.com/m.wasm"), "invalidated", Ct);
+
+        await f.ReconcileAsync("invalidated", Ct);
+        await f.WaitForCacheAsync("invalidated", Ct);
+
+        var failed = await f.AutoWasms.GetAsync("default", "invalidated", Ct);
+        Assert.Equal(("Failed", "InvalidSpec"), (failed.Status!.Phase.ToString(), failed.Status.Conditions[0].Reason));
+        Assert.Equal(ReconcilerFixture.ModuleSha, failed.Status.Sha256);
+        Assert.Contains(ReconcilerFixture.ModuleSha, f.Store.DigestsInUse());
+        Assert.NotNull(await f.EnvoyFilters.TryGetAsync("default", "invalidated", Ct));
+        var resolver = new AutoWasmDigestResolver(f.Store, new WasmSourceRequestFactory(f.Client), NullLogger<AutoWasmDigestResolver>.Instance);
+        var request = await resolver.ResolveAsync(ReconcilerFixture.ModuleSha, Ct);
+        Assert.Equal(new Uri("https://good.example.com/m.wasm"), request!.Url);
+    }
+
+    [Fact]
     public async Task Reconcile_PinWithSha256Prefix_IsAcceptedAndPinsTheFetch()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);
