@@ -34,7 +34,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
+public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
@@ -71,7 +71,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
-    private readonly FetchScheduler<WasmModuleResult> _fetches;
+    private readonly FetchScheduler<Fetched> _fetches;
     private readonly FetchCompletions _completions = new();
 
     /// <summary>Creates the reconciler.</summary>
@@ -83,6 +83,8 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
     /// <param name="options">Operator options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="verifier">Checks signatures for AutoWasms with <c>spec.verify</c>; without one, such AutoWasms fail closed.</param>
+    /// <param name="accessTokens">Makes the access tokens a protected serving endpoint requires in module URLs; none by default.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
         IKubernetes kubernetes,
@@ -91,7 +93,9 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         IWasmCacheRetention retention,
         IOptions<AutoWasmOperatorOptions> options,
         TimeProvider time,
-        ILogger<AutoWasmReconciler> logger)
+        ILogger<AutoWasmReconciler> logger,
+        AutoWasmSignatureVerifier? verifier = null,
+        IWasmModuleAccessTokens? accessTokens = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
@@ -103,12 +107,14 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         _requests = requests;
         _modules = modules;
         _retention = retention;
+        _verifier = verifier;
+        _accessTokens = accessTokens;
         _options = options.Value;
         _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
         _logger = logger;
         _eventNames = new EventNameGenerator(time);
-        _fetches = new FetchScheduler<WasmModuleResult>(_options.FetchConcurrency, time);
+        _fetches = new FetchScheduler<Fetched>(_options.FetchConcurrency, time);
     }
 
     /// <summary>Queues the key of an AutoWasm whose fetch finished; the controller is fed from it.</summary>
@@ -160,6 +166,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
+                _verifications.TryRemove(stale, out _);
             }
 
             await DeleteOrphanAsync(request, cancellationToken).ConfigureAwait(false);
@@ -182,17 +189,33 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             return ReconcileResult.Done; // not retried: a spec change triggers the next reconcile
         }
 
-        WasmModuleResult module;
+        if (model.Spec.Verify is not null && _verifier is null)
+        {
+            // Fail closed: a signature requirement this controller does not check must never deploy an unverified module.
+            const string unsupported = "spec.verify: signature verification is not available in this controller; nothing is fetched or written for this AutoWasm (remove spec.verify to deploy unsigned modules)";
+            Log.Invalid(_logger, key, unsupported);
+            await SetFailedAsync(resource, "VerificationUnavailable", unsupported, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        WasmModuleResult? module;
+        SignatureCheck? signature;
         try
         {
-            if (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent)
+            if (await RecentlyFetchedAsync(resource, model, cancellationToken).ConfigureAwait(false) is { } recent)
             {
-                module = recent;
+                (module, signature) = recent;
             }
             else
             {
                 // The fetch runs off this worker under its own concurrency limit; its completion queues the key again.
-                var fetch = _fetches.GetOrStart(key, ResolutionKey(resource), ct => ResolveAsync(resource, model, ct), _ => _completions.Signal(request.Key));
+                var fetch = _fetches.GetOrStart(
+                    key,
+                    ResolutionKey(resource),
+                    async ct => model.Spec.Verify is null
+                        ? new Fetched(await ResolveAsync(resource, model, ct).ConfigureAwait(false), null)
+                        : new Fetched(await FetchVerifiedAsync(resource, model, ct).ConfigureAwait(false)),
+                    _ => _completions.Signal(request.Key));
                 if (fetch.IsPending)
                 {
                     await SetPendingAsync(resource, model, fetch.Since, cancellationToken).ConfigureAwait(false);
@@ -204,7 +227,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                 }
 
-                module = fetch.Result!;
+                (module, signature) = fetch.Result!;
             }
         }
 #pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
@@ -218,6 +241,11 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             }
 
             return await FailedAsync(key, resource, failure, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (module is null)
+        {
+            return await RefuseUnverifiedAsync(key, resource, signature!, cancellationToken).ConfigureAwait(false);
         }
 
         var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
@@ -242,9 +270,10 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         IstioOutput output;
+        var accessToken = _accessTokens?.TokenFor(resource.NamespaceOrDefault, module.Sha256);
         try
         {
-            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput));
+            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput), accessToken);
         }
         catch (IstioOutputException e)
         {
@@ -284,6 +313,11 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             conditions.Add(Condition(resource, PhaseAnchorCondition, "Unknown", "AnchorNeedsPolicy", string.Join("; ", output.Notes)));
         }
 
+        if (signature is not null)
+        {
+            conditions.Add(VerifiedCondition(resource, signature));
+        }
+
         var previousSha = resource.Status?.Sha256;
         var status = new AutoWasmStatus
         {
@@ -296,12 +330,18 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Resource = output.Reference,
             Source = RecordedSource(model, module),
             Conditions = conditions.ToArray(),
+            FetchedFrom = module.FetchedFrom ?? (previousSha == module.Sha256 ? resource.Status?.FetchedFrom : null),
         };
 
         var statusWritten = await WriteStatusAsync(resource, status, forceTime: action != "unchanged", cancellationToken).ConfigureAwait(false);
         if (statusWritten || action != "unchanged")
         {
             Log.Synced(_logger, key, module.Sha256.Hex, action);
+        }
+
+        if (signature is { Verified: false })
+        {
+            await ReportAuditAsync(key, resource, module, signature, cancellationToken).ConfigureAwait(false);
         }
 
         if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
@@ -313,7 +353,25 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             }
         }
 
-        return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+        // Outputs that carry access tokens are rewritten every interval, so a rotated key reaches them within its window.
+        return followsTag || accessToken is not null ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// The module (and, with <c>spec.verify</c>, its signature check) of an AutoWasm fetched less than one resolve
+    /// interval ago for the same generation and still cached; null when it must be fetched.
+    /// </summary>
+    private async Task<Fetched?> RecentlyFetchedAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
+    {
+        if (model.Spec.Verify is null)
+        {
+            return await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } module ? new Fetched(module, null) : null;
+        }
+
+        return _verifications.TryGetValue(ResolutionKey(resource), out var last)
+            && await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent && recent.Sha256 == last.Sha256
+            ? new Fetched(recent, last.Check)
+            : null;
     }
 
     /// <summary>
@@ -491,7 +549,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         return $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
     }
 
-    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
+    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken, StatusCondition? extraCondition = null, bool keepDigests = true)
     {
         var previous = resource.Status;
         var status = new AutoWasmStatus
@@ -500,13 +558,15 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
             // The written resource stays as it is whatever failed (an invalid spec too): the status keeps naming it, its
-            // module and that module's source, so every replica keeps serving it and the cache keeps it.
-            Sha256 = previous?.Sha256,
-            ManifestDigest = previous?.ManifestDigest,
+            // module and that module's source, so every replica keeps serving it and the cache keeps it — unless the
+            // module must stop being served (an unverified module under spec.verify Enforce).
+            Sha256 = keepDigests ? previous?.Sha256 : null,
+            ManifestDigest = keepDigests ? previous?.ManifestDigest : null,
             EnvoyFilter = previous?.EnvoyFilter,
             Resource = previous?.Resource,
-            Source = previous?.Source,
-            Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
+            Source = keepDigests ? previous?.Source : null,
+            FetchedFrom = keepDigests ? previous?.FetchedFrom : null,
+            Conditions = extraCondition is null ? [Condition(resource, ReadyCondition, "False", reason, message)] : [Condition(resource, ReadyCondition, "False", reason, message), extraCondition],
         };
 
         if (await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false))
@@ -606,6 +666,15 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         if (result.Evicted.Count > 0)
         {
             Log.Retention(_logger, inUse.Count, result.Evicted.Count);
+        }
+    }
+
+    /// <summary>A fetched module and, with <c>spec.verify</c>, its signature check (no module: Enforce refused it).</summary>
+    private sealed record Fetched(WasmModuleResult? Module, SignatureCheck? Signature)
+    {
+        public Fetched((WasmModuleResult? Module, SignatureCheck Check) verified)
+            : this(verified.Module, verified.Check)
+        {
         }
     }
 
