@@ -125,29 +125,16 @@ public sealed class FetchOffWorkerTests
     }
 
     [Fact]
-    public async Task Reconcile_PinWithSha256Prefix_IsAcceptedAndPinsTheFetch()
+    public async Task PrefixedPin_TheCrdSchemaRejectsItWithTheFieldPath_AndTheValidatorNamesTheSameField()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);
-        await f.ApplyAsync(ObjectYaml("prefixed", "https://example.com/m.wasm", "sha256:" + ReconcilerFixture.ModuleSha.Hex), "prefixed", Ct);
+        var doubled = ObjectYaml("doubled", "https://example.com/m.wasm", "sha256:sha256:" + ReconcilerFixture.ModuleSha.Hex);
 
-        await f.ReconcileAsync("prefixed", Ct);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => f.ApplyAsync(doubled, "doubled", Ct));
 
-        Assert.Equal(AutoWasmPhase.Synced, (await f.AutoWasms.GetAsync("default", "prefixed", Ct)).Status!.Phase);
-        await f.Modules.Received().EnsureAsync(Arg.Is<WasmSourceRequest>(r => r.ExpectedSha256 == ReconcilerFixture.ModuleSha), Arg.Any<CancellationToken>());
-    }
-
-    [Fact]
-    public async Task Reconcile_MalformedPrefixedPin_FailsValidationWithTheFieldPath()
-    {
-        await using var f = await ReconcilerFixture.StartAsync(Ct);
-        await f.ApplyAsync(ObjectYaml("doubled", "https://example.com/m.wasm", "sha256:sha256:" + ReconcilerFixture.ModuleSha.Hex), "doubled", Ct);
-
-        var result = await f.ReconcileAsync("doubled", Ct);
-
-        Assert.Equal(ReconcileResultKind.Done, result.Kind);
-        var aw = await f.AutoWasms.GetAsync("default", "doubled", Ct);
-        Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
-        Assert.Contains("spec.filter.source.object.sha256", aw.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.filter.source.object.sha256", refused.Message, StringComparison.Ordinal);
+        var invalid = Assert.Throws<WasmMesh.Model.Validation.AutoWasmValidationException>(() => AutoWasmReader.ReadSingle(doubled));
+        Assert.Contains("spec.filter.source.object.sha256", invalid.Message, StringComparison.Ordinal);
         await f.Modules.DidNotReceive().EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
     }
 
