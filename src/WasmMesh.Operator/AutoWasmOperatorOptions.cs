@@ -42,11 +42,24 @@ public sealed class AutoWasmOperatorOptions
     /// <summary>Parallel reconciles. Default 4.</summary>
     public int Workers { get; set; } = 4;
 
+    /// <summary>
+    /// How many module fetches run at once, apart from the reconcile workers: a source that hangs holds a fetch slot
+    /// (until the source timeouts end it), never a worker. Fetches wait on the network, not the CPU, so the default is
+    /// generous: 16.
+    /// </summary>
+    public int FetchConcurrency { get; set; } = 16;
+
     /// <summary>The component name written into Kubernetes Events. Default <c>wasmer</c>.</summary>
     public string EventComponent { get; set; } = "wasmer";
 
     /// <summary>Whether to write Kubernetes Events on phase changes. Default true.</summary>
     public bool EmitEvents { get; set; } = true;
+
+    /// <summary>
+    /// How often a permanent failure (digest mismatch, module too large, invalid module, 401/403/404, invalid pin, missing
+    /// pull secret) is tried again when nothing changed; a spec change retries at once. Default 10 minutes; at least 5 seconds.
+    /// </summary>
+    public TimeSpan PermanentFailureRetryInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The field manager of every write to the Kubernetes API (managedFields). Default: <c>wasmer</c>.</summary>
     public string FieldManager { get; set; } = "wasmer";
@@ -61,9 +74,19 @@ public sealed class AutoWasmOperatorOptions
             problems.Add($"TagResolveInterval must be at least 5 s, got {TagResolveInterval}");
         }
 
+        if (PermanentFailureRetryInterval < TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"PermanentFailureRetryInterval must be at least 5 s, got {PermanentFailureRetryInterval}");
+        }
+
         if (Workers is < 1 or > 64)
         {
             problems.Add($"Workers must be between 1 and 64, got {Workers}");
+        }
+
+        if (FetchConcurrency is < 1 or > 256)
+        {
+            problems.Add($"FetchConcurrency must be between 1 and 256, got {FetchConcurrency}");
         }
 
         if (string.IsNullOrWhiteSpace(EventComponent))

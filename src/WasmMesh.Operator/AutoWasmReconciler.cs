@@ -22,7 +22,8 @@ namespace WasmMesh.Operator;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes.</item>
+/// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes; the resource
+/// written before, and the module it names, stay (as after any failure).</item>
 /// <item>A failed fetch sets <c>Failed</c> with the cause and is retried with backoff; an existing EnvoyFilter is left
 /// untouched so that sidecars keep the last good module.</item>
 /// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>, and at once
@@ -33,10 +34,13 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed partial class AutoWasmReconciler : IReconciler
+public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
+
+    /// <summary>The condition type saying whether the last re-check of the source (a registry tag) succeeded.</summary>
+    public const string SourceReachableCondition = "SourceReachable";
 
     /// <summary>
     /// The condition type set (status <c>Unknown</c>) when an EnvoyFilter output anchors on a filter that Istio adds only
@@ -63,9 +67,12 @@ public sealed partial class AutoWasmReconciler : IReconciler
     private readonly AutoWasmOperatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoWasmReconciler> _logger;
+    private readonly EventNameGenerator _eventNames;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
+    private readonly FetchScheduler<Fetched> _fetches;
+    private readonly FetchCompletions _completions = new();
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
@@ -106,15 +113,56 @@ public sealed partial class AutoWasmReconciler : IReconciler
         _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
         _logger = logger;
+        _eventNames = new EventNameGenerator(time);
+        _fetches = new FetchScheduler<Fetched>(_options.FetchConcurrency, time);
     }
+
+    /// <summary>Queues the key of an AutoWasm whose fetch finished; the controller is fed from it.</summary>
+    internal IControllerSource FetchCompletions => _completions;
+
+    /// <summary>Completes when the AutoWasm's fetch in progress, if any, has finished.</summary>
+    internal Task WhenFetchSettled(ObjectKey key) => _fetches.WhenSettled(key.ToString());
+
+    /// <summary>Whether the AutoWasm has a fetch in progress or one whose result the next reconcile takes.</summary>
+    internal bool HasFetch(ObjectKey key) => _fetches.Has(key.ToString());
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _fetches.DisposeAsync();
 
     /// <inheritdoc />
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReconcileCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever a reconcile throws ends in the AutoWasm's status and a Warning Event, never only in a log.
+        catch (Exception e) when ((e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && _store.Get(request.Namespace, request.Name) is { } resource)
+#pragma warning restore CA1031
+        {
+            var failure = FailureClassifier.Classify(e);
+            Log.ReconcileFailed(_logger, request.Key.ToString(), failure.Reason, failure.Message);
+            try
+            {
+                await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception statusError) when (statusError is HttpOperationException or KubernetesApiException or HttpRequestException)
+            {
+                // The API is unreachable too: the controller retries the key with backoff.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            }
+
+            return failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileCoreAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var key = request.Key.ToString();
         var resource = _store.Get(request.Namespace, request.Name);
         if (resource is null)
         {
+            _fetches.Cancel(key);
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
@@ -151,27 +199,48 @@ public sealed partial class AutoWasmReconciler : IReconciler
         }
 
         WasmModuleResult? module;
-        SignatureCheck? signature = null;
+        SignatureCheck? signature;
         try
         {
-            (module, signature) = model.Spec.Verify is null
-                ? (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false), null)
-                : await FetchVerifiedAsync(resource, model, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WasmMeshException or HttpRequestException or IOException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = e switch
+            if (await RecentlyFetchedAsync(resource, model, cancellationToken).ConfigureAwait(false) is { } recent)
             {
-                PullSecretException => "PullSecretUnavailable",
-                DigestMismatchException => "DigestMismatch",
-                SizeLimitExceededException => "ModuleTooLarge",
-                InvalidWasmModuleException => "InvalidModule",
-                _ => "FetchFailed",
-            };
-            var failure = e is WasmSourceException { CredentialsProblem: not RegistryCredentialsProblem.None } auth ? CredentialsMessage(resource, model!, auth) : e.Message;
-            Log.FetchFailed(_logger, key, reason, failure);
-            await SetFailedAsync(resource, reason, failure, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Requeue;
+                (module, signature) = recent;
+            }
+            else
+            {
+                // The fetch runs off this worker under its own concurrency limit; its completion queues the key again.
+                var fetch = _fetches.GetOrStart(
+                    key,
+                    ResolutionKey(resource),
+                    async ct => model.Spec.Verify is null
+                        ? new Fetched(await ResolveAsync(resource, model, ct).ConfigureAwait(false), null)
+                        : new Fetched(await FetchVerifiedAsync(resource, model, ct).ConfigureAwait(false)),
+                    _ => _completions.Signal(request.Key));
+                if (fetch.IsPending)
+                {
+                    await SetPendingAsync(resource, model, fetch.Since, cancellationToken).ConfigureAwait(false);
+                    return ReconcileResult.Done;
+                }
+
+                if (fetch.Error is { } error)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
+                (module, signature) = fetch.Result!;
+            }
+        }
+#pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            var failure = FailureClassifier.Classify(e);
+            if (e is WasmSourceException { CredentialsProblem: not RegistryCredentialsProblem.None } auth)
+            {
+                failure = failure with { Message = FailureClassifier.Stable(CredentialsMessage(resource, model!, auth)) };
+            }
+
+            return await FailedAsync(key, resource, failure, cancellationToken).ConfigureAwait(false);
         }
 
         if (module is null)
@@ -187,8 +256,9 @@ public sealed partial class AutoWasmReconciler : IReconciler
         }
         catch (Exception e) when (e is IOException or InvalidWasmModuleException)
         {
-            await SetFailedAsync(resource, "InvalidModule", e.Message, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Requeue;
+            var failure = FailureClassifier.Classify(e);
+            await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+            return failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
         }
 
         if (preflight is { Passed: false })
@@ -258,6 +328,7 @@ public sealed partial class AutoWasmReconciler : IReconciler
             ManifestDigest = module.ManifestDigest,
             EnvoyFilter = desired.Kind == Istio.EnvoyFilters.EnvoyFilter.KindValue ? desired.Metadata.Name : null,
             Resource = output.Reference,
+            Source = RecordedSource(model, module),
             Conditions = conditions.ToArray(),
             FetchedFrom = module.FetchedFrom ?? (previousSha == module.Sha256 ? resource.Status?.FetchedFrom : null),
         };
@@ -284,6 +355,23 @@ public sealed partial class AutoWasmReconciler : IReconciler
 
         // Outputs that carry access tokens are rewritten every interval, so a rotated key reaches them within its window.
         return followsTag || accessToken is not null ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// The module (and, with <c>spec.verify</c>, its signature check) of an AutoWasm fetched less than one resolve
+    /// interval ago for the same generation and still cached; null when it must be fetched.
+    /// </summary>
+    private async Task<Fetched?> RecentlyFetchedAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
+    {
+        if (model.Spec.Verify is null)
+        {
+            return await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } module ? new Fetched(module, null) : null;
+        }
+
+        return _verifications.TryGetValue(ResolutionKey(resource), out var last)
+            && await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent && recent.Sha256 == last.Sha256
+            ? new Fetched(recent, last.Check)
+            : null;
     }
 
     /// <summary>
@@ -373,19 +461,110 @@ public sealed partial class AutoWasmReconciler : IReconciler
         }
     }
 
+    /// <summary>
+    /// Reports a failure to make the module available. Transient failures retry with backoff, permanent ones at the slow
+    /// <see cref="AutoWasmOperatorOptions.PermanentFailureRetryInterval"/> (or on a spec change). A failed tag re-check of
+    /// a Synced AutoWasm whose module is still served keeps it Synced with <c>SourceReachable=False</c>: sidecars keep the
+    /// module and EnvoyFilter they have.
+    /// </summary>
+    private async Task<ReconcileResult> FailedAsync(string key, AutoWasm resource, ReconcileFailure failure, CancellationToken cancellationToken)
+    {
+        Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
+        var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        var current = resource.Status;
+        if (current is { Phase: AutoWasmPhase.Synced, Sha256: { } digest } && current.ObservedGeneration == resource.Metadata.Generation
+            && await _modules.FindAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            var unreachable = new StatusCondition
+            {
+                Type = SourceReachableCondition,
+                Status = "False",
+                Reason = failure.Reason,
+                Message = failure.Message,
+                ObservedGeneration = resource.Metadata.Generation,
+                LastTransitionTime = Truncate(current.Conditions.FirstOrDefault(c => c.Type == SourceReachableCondition && c.Status == "False")?.LastTransitionTime ?? _time.GetUtcNow()),
+            };
+            var kept = current with
+            {
+                Conditions = new EquatableArray<StatusCondition>([.. current.Conditions.Where(c => c.Type != SourceReachableCondition), unreachable]),
+            };
+            if (await WriteStatusAsync(resource, kept, forceTime: false, cancellationToken).ConfigureAwait(false))
+            {
+                await EmitEventAsync(resource, "Warning", "SourceUnreachable", failure.Message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return retry;
+        }
+
+        await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+        return retry;
+    }
+
+    /// <summary>
+    /// Reports a fetch in progress as phase <c>Pending</c> with what it waits for, once per generation: an AutoWasm
+    /// already Synced for this generation (a tag re-check) stays Synced, and one Failed for it (a retry) keeps its
+    /// failure until the retry's outcome is known, so retries write no status.
+    /// </summary>
+    private async Task SetPendingAsync(AutoWasm resource, AutoWasm model, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var previous = resource.Status;
+        if (previous is { Phase: AutoWasmPhase.Synced or AutoWasmPhase.Failed } && previous.ObservedGeneration == resource.Metadata.Generation)
+        {
+            return;
+        }
+
+        var message = $"waiting for the module from {SourceDescription(model)} (fetch started {Truncate(since):yyyy-MM-ddTHH:mm:ssZ}; at most {_options.FetchConcurrency.ToString(CultureInfo.InvariantCulture)} fetches run at once)";
+        var status = (previous ?? new AutoWasmStatus()) with
+        {
+            Phase = AutoWasmPhase.Pending,
+            Message = message,
+            ObservedGeneration = resource.Metadata.Generation,
+            Conditions = [Condition(resource, ReadyCondition, "False", "Fetching", message)],
+        };
+        await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The exact source of a fetched module: the image by manifest digest, or the object URL.</summary>
+    private static ModuleSource RecordedSource(AutoWasm model, WasmModuleResult module)
+    {
+        if (model.Spec.Filter.Source.Registry is { } registry)
+        {
+            var image = ImageReference.Parse(registry.Image);
+            var digest = module.ManifestDigest ?? image.Digest;
+            return new ModuleSource { Image = (digest is { } d ? image with { Tag = null, Digest = d } : image).ToString() };
+        }
+
+        return new ModuleSource { Url = model.Spec.Filter.Source.Object!.Url };
+    }
+
+    /// <summary>The AutoWasm's source as users wrote it, without credentials: an image reference, or a URL without user info and query.</summary>
+    private static string SourceDescription(AutoWasm model)
+    {
+        if (model.Spec.Filter.Source.Registry is { } registry)
+        {
+            return $"image {registry.Image}";
+        }
+
+        var url = new Uri(model.Spec.Filter.Source.Object!.Url, UriKind.Absolute);
+        return $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+    }
+
     private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken, StatusCondition? extraCondition = null, bool keepDigests = true)
     {
         var previous = resource.Status;
-        keepDigests &= reason != "InvalidSpec";
         var status = new AutoWasmStatus
         {
             Phase = AutoWasmPhase.Failed,
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
+            // The written resource stays as it is whatever failed (an invalid spec too): the status keeps naming it, its
+            // module and that module's source, so every replica keeps serving it and the cache keeps it — unless the
+            // module must stop being served (an unverified module under spec.verify Enforce).
             Sha256 = keepDigests ? previous?.Sha256 : null,
             ManifestDigest = keepDigests ? previous?.ManifestDigest : null,
-            EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
-            Resource = reason == "InvalidSpec" ? null : previous?.Resource,
+            EnvoyFilter = previous?.EnvoyFilter,
+            Resource = previous?.Resource,
+            Source = keepDigests ? previous?.Source : null,
             FetchedFrom = keepDigests ? previous?.FetchedFrom : null,
             Conditions = extraCondition is null ? [Condition(resource, ReadyCondition, "False", reason, message)] : [Condition(resource, ReadyCondition, "False", reason, message), extraCondition],
         };
@@ -451,7 +630,7 @@ public sealed partial class AutoWasmReconciler : IReconciler
         {
             ApiVersion = "v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = $"{name}.{now.UtcTicks.ToString("x", CultureInfo.InvariantCulture)}" },
+            Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = _eventNames.Next(name) },
             InvolvedObject = new V1ObjectReference
             {
                 ApiVersion = AutoWasm.ApiVersionValue,
@@ -487,6 +666,15 @@ public sealed partial class AutoWasmReconciler : IReconciler
         if (result.Evicted.Count > 0)
         {
             Log.Retention(_logger, inUse.Count, result.Evicted.Count);
+        }
+    }
+
+    /// <summary>A fetched module and, with <c>spec.verify</c>, its signature check (no module: Enforce refused it).</summary>
+    private sealed record Fetched(WasmModuleResult? Module, SignatureCheck? Signature)
+    {
+        public Fetched((WasmModuleResult? Module, SignatureCheck Check) verified)
+            : this(verified.Module, verified.Check)
+        {
         }
     }
 

@@ -103,11 +103,34 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
         throw new TimeoutException($"the informer did not catch up with {name}");
     }
 
+    /// <summary>
+    /// Reconciles as the controller would: a reconcile that started a fetch returns at once; when the fetch finishes the
+    /// key is reconciled again (the fetch-completion source), which this helper does after the informer caught up.
+    /// </summary>
     public Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+        => DriveAsync(Reconciler, new ReconcileRequest(new ObjectKey("default", name)), cancellationToken);
+
+    /// <summary>Reconciles <paramref name="request"/> with <paramref name="reconciler"/> as the controller would (see <see cref="ReconcileAsync"/>).</summary>
+    public async Task<ReconcileResult> DriveAsync(AutoWasmReconciler reconciler, ReconcileRequest request, CancellationToken cancellationToken)
+    {
+        var result = await reconciler.ReconcileAsync(request, cancellationToken);
+        for (var i = 0; i < 3 && reconciler.HasFetch(request.Key); i++)
+        {
+            await reconciler.WhenFetchSettled(request.Key).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await WaitForCacheAsync(request.Name, cancellationToken);
+            result = await reconciler.ReconcileAsync(request, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>One reconcile, exactly as the controller calls it (a fetch it starts is left running).</summary>
+    public Task<ReconcileResult> ReconcileOnceAsync(string name, CancellationToken cancellationToken)
         => Reconciler.ReconcileAsync(new ReconcileRequest(new ObjectKey("default", name)), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        await Reconciler.DisposeAsync();
         await Informer.DisposeAsync();
         Client.Dispose();
         await Server.DisposeAsync();
