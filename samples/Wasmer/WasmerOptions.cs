@@ -83,4 +83,7 @@ internal sealed class WasmerOptions
 
     /// <summary>Whether modules are checked (ABI export, imports Envoy provides) before anything is written; default true.</summary>
     public bool Preflight { get; set; } = true;
+
+    /// <summary>After SIGTERM, how long wasmer keeps serving (with /readyz answering 503) before it releases the lease and exits; default 5 s.</summary>
+    public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(5);
 }

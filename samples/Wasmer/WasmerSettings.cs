@@ -46,6 +46,7 @@ internal static class WasmerSettings
         new("RetryBaseInterval", "00:00:01", "first back-off of Envoy's remote fetch retries"),
         new("RetryMaxInterval", "00:00:30", "largest back-off of Envoy's remote fetch retries"),
         new("Preflight", "true", "check each module's ABI export and imports before anything is written"),
+        new("ShutdownDrain", "00:00:05", "after SIGTERM: /readyz answers 503 at once, modules are served this long, then the lease is released and wasmer exits (00:00:00-00:10:00)"),
         new("OtlpEndpoint", "none (or $OTEL_EXPORTER_OTLP_ENDPOINT)", "OTLP collector for traces and metrics, e.g. http://otel-collector:4317"),
     ];
 
@@ -187,6 +188,11 @@ internal static class WasmerSettings
         if (lease <= renew)
         {
             yield return $"{Section}:LeaseDuration: {lease} must be greater than RenewDeadline ({renew})";
+        }
+
+        if (o.ShutdownDrain < TimeSpan.Zero || o.ShutdownDrain > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{Section}:ShutdownDrain: {o.ShutdownDrain} is out of range; use 00:00:00 to 00:10:00 (and a terminationGracePeriodSeconds longer than it)";
         }
 
         if (o.OtlpEndpoint is { } otlp && otlp.Scheme is not ("http" or "https"))
