@@ -8,7 +8,7 @@ using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Testing;
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>
 /// A Kubernetes API test server (in this process) with the AutoWasm, EnvoyFilter and WasmPlugin CRDs, its kubeconfig,
