@@ -94,7 +94,7 @@ public sealed class AutoWasmReconciler : IReconciler
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _kubernetes = kubernetes;
-        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelClusterJson.AutoWasm);
         _write = new WriteOptions { FieldManager = options.Value.FieldManager };
         _writer = new IstioOutputWriter(kubernetes, _write);
         _requests = requests;
