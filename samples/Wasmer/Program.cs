@@ -118,8 +118,14 @@ builder.Services.AddWasmMeshServing()
     {
         o.MaxModuleSize = settings.MaxModuleBytes;
         o.MaxModuleSizeRemedy = "raise --Wasmer:MaxModuleBytes if a module this large is expected";
+        o.Timeout = settings.FetchTimeout;
+        o.ConnectTimeout = settings.ConnectTimeout;
+        o.ResponseHeaderTimeout = settings.ResponseHeaderTimeout;
+        o.IdleReadTimeout = settings.IdleReadTimeout;
     })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
+// Registry connections open within the same connect timeout as object sources.
+builder.Services.Configure<WasmMesh.Oci.OciClientOptions>(o => o.ConnectTimeout = settings.ConnectTimeout);
 builder.Services.AddWasmMeshTelemetry(o =>
 {
     o.ServiceName = "wasmer";
@@ -139,6 +145,8 @@ builder.Services.AddWasmMeshOperator(o =>
         o.EnvoyFilter.RetryMaxInterval = settings.RetryMaxInterval;
         o.DefaultOutput = settings.Output;
         o.Preflight = settings.Preflight;
+        o.Workers = settings.Workers;
+        o.FetchConcurrency = settings.FetchConcurrency;
     })
     .UseKubernetesLeaderLock()
     .ConfigureLeaderElection(o =>

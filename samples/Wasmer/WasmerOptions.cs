@@ -84,6 +84,24 @@ internal sealed class WasmerOptions
     /// <summary>Whether modules are checked (ABI export, imports Envoy provides) before anything is written; default true.</summary>
     public bool Preflight { get; set; } = true;
 
+    /// <summary>Parallel reconciles; default 4. Fetches run apart from them.</summary>
+    public int Workers { get; set; } = 4;
+
+    /// <summary>Module fetches running at once; default 16.</summary>
+    public int FetchConcurrency { get; set; } = 16;
+
+    /// <summary>The longest a module fetch may take in total; default 5 minutes.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest a connection to a source may take to open; default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest an object URL may take to answer with its response headers; default 30 s.</summary>
+    public TimeSpan ResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a download may go without receiving a byte; default 30 s.</summary>
+    public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>After SIGTERM, how long wasmer keeps serving (with /readyz answering 503) before it releases the lease and exits; default 5 s.</summary>
     public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -46,6 +46,12 @@ internal static class WasmerSettings
         new("RetryBaseInterval", "00:00:01", "first back-off of Envoy's remote fetch retries"),
         new("RetryMaxInterval", "00:00:30", "largest back-off of Envoy's remote fetch retries"),
         new("Preflight", "true", "check each module's ABI export and imports before anything is written"),
+        new("Workers", "4", "parallel reconciles (1-64); fetches never hold them"),
+        new("FetchConcurrency", "16", "module fetches running at once, apart from the workers (1-256)"),
+        new("FetchTimeout", "00:05:00", "longest a module fetch may take in total (> 0)"),
+        new("ConnectTimeout", "00:00:10", "longest a connection to a source may take to open (> 0)"),
+        new("ResponseHeaderTimeout", "00:00:30", "longest an object URL may take to answer with headers (> 0)"),
+        new("IdleReadTimeout", "00:00:30", "longest a download may go without receiving a byte (> 0)"),
         new("ShutdownDrain", "00:00:05", "after SIGTERM: /readyz answers 503 at once, modules are served this long, then the lease is released and wasmer exits (00:00:00-00:10:00)"),
         new("OtlpEndpoint", "none (or $OTEL_EXPORTER_OTLP_ENDPOINT)", "OTLP collector for traces and metrics, e.g. http://otel-collector:4317"),
     ];
@@ -158,6 +164,24 @@ internal static class WasmerSettings
         else if (o.CacheBudgetBytes > 0 && o.MaxModuleBytes > o.CacheBudgetBytes)
         {
             yield return $"{Section}:MaxModuleBytes: {o.MaxModuleBytes} is larger than CacheBudgetBytes ({o.CacheBudgetBytes}); a module that large could never be cached";
+        }
+
+        if (o.Workers is < 1 or > 64)
+        {
+            yield return $"{Section}:Workers: {o.Workers} must be between 1 and 64";
+        }
+
+        if (o.FetchConcurrency is < 1 or > 256)
+        {
+            yield return $"{Section}:FetchConcurrency: {o.FetchConcurrency} must be between 1 and 256";
+        }
+
+        foreach (var (name, value) in new[] { ("FetchTimeout", o.FetchTimeout), ("ConnectTimeout", o.ConnectTimeout), ("ResponseHeaderTimeout", o.ResponseHeaderTimeout), ("IdleReadTimeout", o.IdleReadTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return $"{Section}:{name}: {value} must be greater than 0";
+            }
         }
 
         if (o.TagResolveInterval < TimeSpan.FromSeconds(5))

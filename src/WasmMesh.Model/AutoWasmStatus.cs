@@ -40,6 +40,13 @@ public sealed record AutoWasmStatus
     [JsonPropertyName("resource")]
     public OutputReference? Resource { get; init; }
 
+    /// <summary>
+    /// The exact source of the module <see cref="Sha256"/> names (an image by digest, or the object URL): every replica
+    /// fills its cache on demand from it, so the module the written resource names stays servable after the spec changes.
+    /// </summary>
+    [JsonPropertyName("source")]
+    public ModuleSource? Source { get; init; }
+
     /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
     [JsonPropertyName("lastSyncTime")]
     [JsonConverter(typeof(KubernetesTimeConverter))]

@@ -16,6 +16,7 @@ namespace WasmMesh.Model;
 [JsonSerializable(typeof(StatusCondition))]
 [JsonSerializable(typeof(k8s.Models.V1OwnerReference))]
 [JsonSerializable(typeof(OutputReference))]
+[JsonSerializable(typeof(ModuleSource))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(string))]

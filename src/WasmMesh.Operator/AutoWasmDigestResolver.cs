@@ -5,8 +5,8 @@ namespace WasmMesh.Operator;
 
 /// <summary>
 /// Lets any replica serve any module: maps a requested digest to the AutoWasm whose status names it and returns a
-/// source request pinned to that digest (and to the recorded manifest digest for registry tags, so a moved tag
-/// cannot substitute other bytes).
+/// source request pinned to that digest, built from the exact source the status records (an image by digest or the
+/// object URL), so a changed or broken spec cannot stop a replica from serving the module the written resource names.
 /// </summary>
 public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
 {
@@ -37,6 +37,12 @@ public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
         var manifest = model.Status?.ManifestDigest;
         try
         {
+            // The recorded source produced these bytes; the spec may name another (or a broken) source by now.
+            if (model.Status?.Source is { } recorded)
+            {
+                return await _requests.CreateRecordedAsync(model, recorded, sha256, cancellationToken).ConfigureAwait(false);
+            }
+
             return await _requests.CreateAsync(model, sha256, manifest, cancellationToken).ConfigureAwait(false);
         }
         catch (PullSecretException e)

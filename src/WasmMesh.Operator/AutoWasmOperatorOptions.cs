@@ -42,6 +42,13 @@ public sealed class AutoWasmOperatorOptions
     /// <summary>Parallel reconciles. Default 4.</summary>
     public int Workers { get; set; } = 4;
 
+    /// <summary>
+    /// How many module fetches run at once, apart from the reconcile workers: a source that hangs holds a fetch slot
+    /// (until the source timeouts end it), never a worker. Fetches wait on the network, not the CPU, so the default is
+    /// generous: 16.
+    /// </summary>
+    public int FetchConcurrency { get; set; } = 16;
+
     /// <summary>The component name written into Kubernetes Events. Default <c>wasmer</c>.</summary>
     public string EventComponent { get; set; } = "wasmer";
 
@@ -75,6 +82,11 @@ public sealed class AutoWasmOperatorOptions
         if (Workers is < 1 or > 64)
         {
             problems.Add($"Workers must be between 1 and 64, got {Workers}");
+        }
+
+        if (FetchConcurrency is < 1 or > 256)
+        {
+            problems.Add($"FetchConcurrency must be between 1 and 256, got {FetchConcurrency}");
         }
 
         if (string.IsNullOrWhiteSpace(EventComponent))

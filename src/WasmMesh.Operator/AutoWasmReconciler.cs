@@ -33,7 +33,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed class AutoWasmReconciler : IReconciler
+public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
@@ -70,6 +70,8 @@ public sealed class AutoWasmReconciler : IReconciler
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
+    private readonly FetchScheduler<WasmModuleResult> _fetches;
+    private readonly FetchCompletions _completions = new();
 
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
@@ -105,15 +107,55 @@ public sealed class AutoWasmReconciler : IReconciler
         _time = time;
         _logger = logger;
         _eventNames = new EventNameGenerator(time);
+        _fetches = new FetchScheduler<WasmModuleResult>(_options.FetchConcurrency, time);
     }
+
+    /// <summary>Queues the key of an AutoWasm whose fetch finished; the controller is fed from it.</summary>
+    internal IControllerSource FetchCompletions => _completions;
+
+    /// <summary>Completes when the AutoWasm's fetch in progress, if any, has finished.</summary>
+    internal Task WhenFetchSettled(ObjectKey key) => _fetches.WhenSettled(key.ToString());
+
+    /// <summary>Whether the AutoWasm has a fetch in progress or one whose result the next reconcile takes.</summary>
+    internal bool HasFetch(ObjectKey key) => _fetches.Has(key.ToString());
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _fetches.DisposeAsync();
 
     /// <inheritdoc />
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReconcileCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever a reconcile throws ends in the AutoWasm's status and a Warning Event, never only in a log.
+        catch (Exception e) when ((e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && _store.Get(request.Namespace, request.Name) is { } resource)
+#pragma warning restore CA1031
+        {
+            var failure = FailureClassifier.Classify(e);
+            Log.ReconcileFailed(_logger, request.Key.ToString(), failure.Reason, failure.Message);
+            try
+            {
+                await SetFailedAsync(resource, failure.Reason, failure.Message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception statusError) when (statusError is HttpOperationException or KubernetesApiException or HttpRequestException)
+            {
+                // The API is unreachable too: the controller retries the key with backoff.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            }
+
+            return failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileCoreAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var key = request.Key.ToString();
         var resource = _store.Get(request.Namespace, request.Name);
         if (resource is null)
         {
+            _fetches.Cancel(key);
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
@@ -142,8 +184,27 @@ public sealed class AutoWasmReconciler : IReconciler
         WasmModuleResult module;
         try
         {
-            module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
-                ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false);
+            if (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent)
+            {
+                module = recent;
+            }
+            else
+            {
+                // The fetch runs off this worker under its own concurrency limit; its completion queues the key again.
+                var fetch = _fetches.GetOrStart(key, ResolutionKey(resource), ct => ResolveAsync(resource, model, ct), _ => _completions.Signal(request.Key));
+                if (fetch.IsPending)
+                {
+                    await SetPendingAsync(resource, model, fetch.Since, cancellationToken).ConfigureAwait(false);
+                    return ReconcileResult.Done;
+                }
+
+                if (fetch.Error is { } error)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
+                module = fetch.Result!;
+            }
         }
 #pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -232,6 +293,7 @@ public sealed class AutoWasmReconciler : IReconciler
             ManifestDigest = module.ManifestDigest,
             EnvoyFilter = desired.Kind == Istio.EnvoyFilters.EnvoyFilter.KindValue ? desired.Metadata.Name : null,
             Resource = output.Reference,
+            Source = RecordedSource(model, module),
             Conditions = conditions.ToArray(),
         };
 
@@ -379,6 +441,55 @@ public sealed class AutoWasmReconciler : IReconciler
         return retry;
     }
 
+    /// <summary>
+    /// Reports a fetch in progress as phase <c>Pending</c> with what it waits for, once per generation: an AutoWasm
+    /// already Synced for this generation (a tag re-check) stays Synced, and one Failed for it (a retry) keeps its
+    /// failure until the retry's outcome is known, so retries write no status.
+    /// </summary>
+    private async Task SetPendingAsync(AutoWasm resource, AutoWasm model, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var previous = resource.Status;
+        if (previous is { Phase: AutoWasmPhase.Synced or AutoWasmPhase.Failed } && previous.ObservedGeneration == resource.Metadata.Generation)
+        {
+            return;
+        }
+
+        var message = $"waiting for the module from {SourceDescription(model)} (fetch started {Truncate(since):yyyy-MM-ddTHH:mm:ssZ}; at most {_options.FetchConcurrency.ToString(CultureInfo.InvariantCulture)} fetches run at once)";
+        var status = (previous ?? new AutoWasmStatus()) with
+        {
+            Phase = AutoWasmPhase.Pending,
+            Message = message,
+            ObservedGeneration = resource.Metadata.Generation,
+            Conditions = [Condition(resource, ReadyCondition, "False", "Fetching", message)],
+        };
+        await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The exact source of a fetched module: the image by manifest digest, or the object URL.</summary>
+    private static ModuleSource RecordedSource(AutoWasm model, WasmModuleResult module)
+    {
+        if (model.Spec.Filter.Source.Registry is { } registry)
+        {
+            var image = ImageReference.Parse(registry.Image);
+            var digest = module.ManifestDigest ?? image.Digest;
+            return new ModuleSource { Image = (digest is { } d ? image with { Tag = null, Digest = d } : image).ToString() };
+        }
+
+        return new ModuleSource { Url = model.Spec.Filter.Source.Object!.Url };
+    }
+
+    /// <summary>The AutoWasm's source as users wrote it, without credentials: an image reference, or a URL without user info and query.</summary>
+    private static string SourceDescription(AutoWasm model)
+    {
+        if (model.Spec.Filter.Source.Registry is { } registry)
+        {
+            return $"image {registry.Image}";
+        }
+
+        var url = new Uri(model.Spec.Filter.Source.Object!.Url, UriKind.Absolute);
+        return $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+    }
+
     private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
     {
         var previous = resource.Status;
@@ -391,6 +502,7 @@ public sealed class AutoWasmReconciler : IReconciler
             ManifestDigest = reason == "InvalidSpec" ? null : previous?.ManifestDigest,
             EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
             Resource = reason == "InvalidSpec" ? null : previous?.Resource,
+            Source = reason == "InvalidSpec" ? null : previous?.Source,
             Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
         };
 

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Could not write an Event for {Namespace}/{Name}: {Message}")]
     public static partial void EventFailed(ILogger logger, string @namespace, string name, string message);
 
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "AutoWasm {Key}: the reconcile failed ({Reason}): {Message}")]
+    public static partial void ReconcileFailed(ILogger logger, string key, string reason, string message);
+
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Cache retention: {Kept} modules in use, {Evicted} evicted")]
     public static partial void Retention(ILogger logger, int kept, int evicted);
 }

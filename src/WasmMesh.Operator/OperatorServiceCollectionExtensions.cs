@@ -5,6 +5,8 @@ using k8s;
 using WasmMesh.Controllers;
 using WasmMesh.Kubernetes;
 using WasmMesh.Operator;
+using WasmMesh.Operator.Outputs;
+using WasmMesh.Operator.Watches;
 using WasmMesh.Model;
 using WasmMesh.Sources;
 
@@ -53,9 +55,37 @@ public static class OperatorServiceCollectionExtensions
         services.RemoveAll<IWasmDigestResolver>();
         services.AddSingleton<IWasmDigestResolver, AutoWasmDigestResolver>();
 
+        services.TryAddSingleton(sp => new OperatorWatches(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value.WatchNamespace,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+
         var builder = services.AddWasmMeshControllers();
         builder.AddInformerGate("autowasm-informer", sp => sp.GetRequiredService<Informer<AutoWasm>>());
-        builder.AddController<AutoWasmReconciler>(ControllerName)
+        var controller = builder.AddController<AutoWasmReconciler>(ControllerName)
+            // A finished fetch queues its AutoWasm again (fetches run off the workers).
+            .AddSource(sp => sp.GetRequiredService<AutoWasmReconciler>().FetchCompletions)
+            // Secrets an AutoWasm names: creating or changing one reconciles those AutoWasms at once (Watches).
+            .AddSource(sp => new InformerSource<SecretMetadata>(sp.GetRequiredService<OperatorWatches>().Secrets, e => OperatorWatches.Users(e, sp.GetRequiredService<AutoWasmStore>())))
+            // What an AutoWasm writes and reads is watched from the first time it is needed; this source queues no keys.
+            .AddSource(sp =>
+            {
+                var watches = sp.GetRequiredService<OperatorWatches>();
+                var fallback = sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value.DefaultOutput;
+                return new InformerSource<AutoWasm>(sp.GetRequiredService<Informer<AutoWasm>>(), e =>
+                {
+                    watches.WatchFor(e.Object, fallback);
+                    return [];
+                });
+            });
+        foreach (var kind in IstioOutputWriter.Types.Keys)
+        {
+            // A deleted or edited output object is repaired at once (Owns: an event queues the owner AutoWasm).
+            controller.AddInformerSource(sp => sp.GetRequiredService<OperatorWatches>().Outputs(kind), OperatorWatches.Owner);
+        }
+
+        controller
             .AddInformerSource(
                 sp => sp.GetRequiredService<Informer<AutoWasm>>(),
                 // Our own status writes come back as updates: only a change the reconcile depends on queues the key.

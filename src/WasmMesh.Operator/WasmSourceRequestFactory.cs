@@ -60,6 +60,37 @@ public sealed class WasmSourceRequestFactory
         return WasmSourceRequest.ForRegistry(image, secret, pin);
     }
 
+    /// <summary>
+    /// Builds the request for the exact source recorded in an AutoWasm's status (<see cref="AutoWasmStatus.Source"/>),
+    /// pinned to <paramref name="pin"/>: the bytes the written resource names, whatever the spec says now. A recorded
+    /// image uses the AutoWasm's current pull secret.
+    /// </summary>
+    /// <param name="resource">The AutoWasm.</param>
+    /// <param name="recorded">The recorded source.</param>
+    /// <param name="pin">The module's sha256.</param>
+    /// <param name="cancellationToken">Cancels the secret read.</param>
+    /// <returns>The request, or null when the recorded source is unusable.</returns>
+    /// <exception cref="PullSecretException">The named secret is missing or is not a docker config secret.</exception>
+    public async Task<WasmSourceRequest?> CreateRecordedAsync(AutoWasm resource, ModuleSource recorded, Digest pin, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(recorded);
+        if (recorded.Url is { } url)
+        {
+            return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? WasmSourceRequest.ForObject(uri, pin) : null;
+        }
+
+        if (recorded.Image is null || !ImageReference.TryParse(recorded.Image, out var image) || image.Digest is null)
+        {
+            return null;
+        }
+
+        var secret = string.IsNullOrEmpty(resource.Spec?.Secret)
+            ? ReadOnlyMemory<byte>.Empty
+            : await ReadPullSecretAsync(resource.NamespaceOrDefault, resource.Spec.Secret, cancellationToken).ConfigureAwait(false);
+        return WasmSourceRequest.ForRegistry(image, secret, pin);
+    }
+
     private async Task<ReadOnlyMemory<byte>> ReadPullSecretAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
         k8s.Models.V1Secret secret;

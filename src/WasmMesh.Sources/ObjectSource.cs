@@ -23,9 +23,15 @@ internal sealed class ObjectSource(IHttpClientFactory httpClientFactory, IOption
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/wasm"));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
             HttpResponseMessage response;
+            using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            headers.CancelAfter(options.Value.ResponseHeaderTimeout);
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (headers.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new WasmSourceException(WasmSourceKind.Object, WasmSourceRequest.RedactUrl(current), $"no response headers within {options.Value.ResponseHeaderTimeout.TotalSeconds:0.###}s (the ResponseHeaderTimeout option); check that the server at the URL answers", innerException: ex);
             }
             catch (HttpRequestException ex) when (FindSsrf(ex) is { } blocked)
             {
@@ -72,7 +78,9 @@ internal sealed class ObjectSource(IHttpClientFactory httpClientFactory, IOption
             try
             {
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                return new ObjectResponse(response, stream, current, length);
+                var subject = WasmSourceRequest.RedactUrl(current);
+                var idle = options.Value.IdleReadTimeout;
+                return new ObjectResponse(response, new IdleTimeoutReadStream(stream, idle, () => new WasmSourceException(WasmSourceKind.Object, subject, $"no data received for {idle.TotalSeconds:0.###}s while downloading (the IdleReadTimeout option)")), current, length);
             }
             catch
             {

@@ -18,8 +18,20 @@ public sealed class WasmSourceOptions
     /// <summary>How long one fetch may take, from the first request to the last byte. Default 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long establishing a connection may take. Default 15 seconds.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long establishing a connection (TCP and TLS) may take. Default 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long an object URL may take to answer with its response headers once the request is sent. Default 30 seconds.
+    /// A server that accepts the connection and never answers fails the fetch after this time, not after <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan ResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a module download may go without receiving a byte. Default 30 seconds. A stalled body fails the fetch
+    /// after this time; a slow but steady one is bounded by <see cref="Timeout"/> only.
+    /// </summary>
+    public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many redirects an object URL may follow. Default 5.</summary>
     public int MaxRedirects { get; set; } = 5;

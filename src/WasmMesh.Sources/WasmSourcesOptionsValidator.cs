@@ -44,6 +44,14 @@ internal sealed class WasmSourcesOptionsValidator : IValidateOptions<WasmCacheOp
             errors.Add($"{nameof(WasmSourceOptions)}.{nameof(WasmSourceOptions.ConnectTimeout)} must be positive, got {options.ConnectTimeout}");
         }
 
+        foreach (var (setting, value) in new[] { (nameof(WasmSourceOptions.ResponseHeaderTimeout), options.ResponseHeaderTimeout), (nameof(WasmSourceOptions.IdleReadTimeout), options.IdleReadTimeout) })
+        {
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                errors.Add($"{nameof(WasmSourceOptions)}.{setting} must be positive, got {value}");
+            }
+        }
+
         if (options.MaxRedirects is < 0 or > 20)
         {
             errors.Add($"{nameof(WasmSourceOptions)}.{nameof(WasmSourceOptions.MaxRedirects)} must be between 0 and 20, got {options.MaxRedirects}");

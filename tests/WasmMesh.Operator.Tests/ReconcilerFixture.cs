@@ -103,11 +103,31 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
         throw new TimeoutException($"the informer did not catch up with {name}");
     }
 
-    public Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reconciles as the controller would: a reconcile that started a fetch returns at once; when the fetch finishes the
+    /// key is reconciled again (the fetch-completion source), which this helper does after the informer caught up.
+    /// </summary>
+    public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+    {
+        var request = new ReconcileRequest(new ObjectKey("default", name));
+        var result = await Reconciler.ReconcileAsync(request, cancellationToken);
+        for (var i = 0; i < 3 && Reconciler.HasFetch(request.Key); i++)
+        {
+            await Reconciler.WhenFetchSettled(request.Key).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await WaitForCacheAsync(name, cancellationToken);
+            result = await Reconciler.ReconcileAsync(request, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>One reconcile, exactly as the controller calls it (a fetch it starts is left running).</summary>
+    public Task<ReconcileResult> ReconcileOnceAsync(string name, CancellationToken cancellationToken)
         => Reconciler.ReconcileAsync(new ReconcileRequest(new ObjectKey("default", name)), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        await Reconciler.DisposeAsync();
         await Informer.DisposeAsync();
         Client.Dispose();
         await Server.DisposeAsync();

@@ -188,6 +188,52 @@ public sealed class ObjectSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnsureAsync_UpstreamAcceptsAndNeverAnswers_FailsAtTheResponseHeaderTimeoutNotTheFetchTimeout()
+    {
+        _upstream.Map("/silent.wasm", context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureSources(o => o.ResponseHeaderTimeout = TimeSpan.FromMilliseconds(300)));
+
+        var error = await Assert.ThrowsAsync<WasmSourceException>(() =>
+            host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/silent.wasm")), TestContext.Current.CancellationToken));
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("no response headers within 0.3s (the ResponseHeaderTimeout option)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_BodyStalls_FailsAtTheIdleReadTimeout_ButASlowSteadyBodyCompletes()
+    {
+        var module = WasmModuleBuilder.Build(padding: 4096, seed: 7);
+        _upstream.Map("/stalls.wasm", async context =>
+        {
+            context.Response.ContentLength = module.Length;
+            await context.Response.Body.WriteAsync(module.AsMemory(0, 1024), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        _upstream.Map("/steady.wasm", async context =>
+        {
+            context.Response.ContentLength = module.Length;
+            var chunk = (module.Length / 6) + 1;
+            for (var offset = 0; offset < module.Length; offset += chunk)
+            {
+                await context.Response.Body.WriteAsync(module.AsMemory(offset, Math.Min(chunk, module.Length - offset)), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(400, context.RequestAborted);
+            }
+        });
+        await using var host = SourcesHost.Create(_dir.Path, b => b.ConfigureSources(o => o.IdleReadTimeout = TimeSpan.FromSeconds(2)));
+
+        var error = await Assert.ThrowsAsync<WasmSourceException>(() =>
+            host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/stalls.wasm")), TestContext.Current.CancellationToken));
+        var steady = await host.Provider.EnsureAsync(WasmSourceRequest.ForObject(_upstream.Url("/steady.wasm")), TestContext.Current.CancellationToken);
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("no data received for 2s while downloading (the IdleReadTimeout option)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Digest.ComputeSha256(module), steady.Sha256);
+    }
+
+    [Fact]
     public async Task EnsureAsync_UpstreamStallsMidBody_TimesOutAndLeavesNoPartialFile()
     {
         var module = WasmModuleBuilder.Build(padding: 4096, seed: 6);

@@ -89,6 +89,28 @@ internal sealed class FetchScheduler<TResult> : IAsyncDisposable
         }
     }
 
+    /// <summary>A task that completes when the owner's current fetch (if any) has finished or was cancelled.</summary>
+    /// <param name="owner">The owner.</param>
+    /// <returns>The task; completed when the owner has no fetch in progress.</returns>
+    public Task WhenSettled(string owner)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(owner, out var entry) && !entry.Completed ? entry.Settled : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Whether the owner has a fetch that is in progress or whose result was not handed out yet.</summary>
+    /// <param name="owner">The owner.</param>
+    /// <returns>True when a fetch is scheduled.</returns>
+    public bool Has(string owner)
+    {
+        lock (_gate)
+        {
+            return _entries.ContainsKey(owner);
+        }
+    }
+
     /// <summary>Cancels and forgets the owner's fetch, if any (the owner was deleted).</summary>
     /// <param name="owner">The owner.</param>
     public void Cancel(string owner)
@@ -159,6 +181,7 @@ internal sealed class FetchScheduler<TResult> : IAsyncDisposable
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            entry.MarkSettled();
             return; // replaced, cancelled or disposed: nobody waits for this result
         }
 #pragma warning disable CA1031 // Any failure is the fetch's outcome, handed to the reconcile that classifies it.
@@ -175,16 +198,23 @@ internal sealed class FetchScheduler<TResult> : IAsyncDisposable
             entry.Completed = true;
             if (!_entries.TryGetValue(owner, out var current) || !ReferenceEquals(current, entry))
             {
+                entry.MarkSettled();
                 return;
             }
         }
 
         onCompleted(owner);
+        entry.MarkSettled();
     }
 
     private sealed class Entry(string version, DateTimeOffset since) : IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new();
+        private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Settled => _settled.Task;
+
+        public void MarkSettled() => _settled.TrySetResult();
 
         public string Version { get; } = version;
 

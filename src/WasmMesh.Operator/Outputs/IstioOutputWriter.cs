@@ -15,7 +15,7 @@ namespace WasmMesh.Operator.Outputs;
 /// </summary>
 internal sealed class IstioOutputWriter
 {
-    private static readonly IReadOnlyDictionary<string, KubernetesResourceType> Types = new Dictionary<string, KubernetesResourceType>(StringComparer.Ordinal)
+    internal static readonly IReadOnlyDictionary<string, KubernetesResourceType> Types = new Dictionary<string, KubernetesResourceType>(StringComparer.Ordinal)
     {
         [Istio.EnvoyFilters.EnvoyFilter.KindValue] = new() { Group = "networking.istio.io", Version = "v1alpha3", Plural = "envoyfilters", Kind = Istio.EnvoyFilters.EnvoyFilter.KindValue },
         [WasmPlugin.KindValue] = new() { Group = "extensions.istio.io", Version = "v1alpha1", Plural = "wasmplugins", Kind = WasmPlugin.KindValue },
