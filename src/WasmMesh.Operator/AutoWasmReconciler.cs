@@ -22,7 +22,8 @@ namespace WasmMesh.Operator;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes.</item>
+/// <item>An invalid spec sets <c>Failed</c> with every problem and is not retried until the spec changes; the resource
+/// written before, and the module it names, stay (as after any failure).</item>
 /// <item>A failed fetch sets <c>Failed</c> with the cause and is retried with backoff; an existing EnvoyFilter is left
 /// untouched so that sidecars keep the last good module.</item>
 /// <item>Registry tags are resolved again every <see cref="AutoWasmOperatorOptions.TagResolveInterval"/>, and at once
@@ -517,11 +518,13 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Phase = AutoWasmPhase.Failed,
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
-            Sha256 = reason == "InvalidSpec" ? null : previous?.Sha256,
-            ManifestDigest = reason == "InvalidSpec" ? null : previous?.ManifestDigest,
-            EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
-            Resource = reason == "InvalidSpec" ? null : previous?.Resource,
-            Source = reason == "InvalidSpec" ? null : previous?.Source,
+            // The written resource stays as it is whatever failed (an invalid spec too): the status keeps naming it, its
+            // module and that module's source, so every replica keeps serving it and the cache keeps it.
+            Sha256 = previous?.Sha256,
+            ManifestDigest = previous?.ManifestDigest,
+            EnvoyFilter = previous?.EnvoyFilter,
+            Resource = previous?.Resource,
+            Source = previous?.Source,
             Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
         };
 

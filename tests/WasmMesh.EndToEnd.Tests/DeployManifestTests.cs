@@ -82,7 +82,7 @@ public sealed class DeployManifestTests
         Assert.Equal(
             [
                 "/events: create,patch",
-                "/secrets: get",
+                "/secrets: get,list,watch",
                 "extensions.istio.io/trafficextensions: create,delete,get,list,patch,update,watch",
                 "extensions.istio.io/wasmplugins: create,delete,get,list,patch,update,watch",
                 "networking.istio.io/envoyfilters: create,delete,get,list,patch,update,watch",

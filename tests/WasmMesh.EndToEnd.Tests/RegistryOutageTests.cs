@@ -8,7 +8,7 @@ namespace WasmMesh.EndToEnd.Tests;
 public sealed class RegistryOutageTests(SharedMesh mesh)
 {
     [Fact]
-    public async Task RegistryDown_TagReresolution_FailsAndRetriesWithEnvoyFilterUntouchedThenRecovers()
+    public async Task RegistryDown_TagReresolution_StaysSyncedWithSourceUnreachableAndEnvoyFilterUntouchedThenRecovers()
     {
         var env = await mesh.GetAsync();
         const string ns = "e2e-outage";
@@ -30,10 +30,19 @@ public sealed class RegistryOutageTests(SharedMesh mesh)
 
         await registry.StopAsync();
 
-        // The next tag re-resolution (every 5 s) fails: Failed with the cause, digests kept, EnvoyFilter untouched.
-        var failed = await env.WaitForAutoWasmAsync(ns, "outage", r => r.Status?.Phase == AutoWasmPhase.Failed, "Failed while the registry is down", diagnostics: env.Diagnostics);
-        Assert.False(string.IsNullOrWhiteSpace(failed.Status!.Message));
-        Assert.Equal("FetchFailed", Assert.Single(failed.Status.Conditions).Reason);
+        // The next tag re-resolution (every 5 s) fails: the AutoWasm stays Synced (its module and EnvoyFilter are intact)
+        // and says so in the condition SourceReachable=False with the cause; digests kept, EnvoyFilter untouched.
+        var failed = await env.WaitForAutoWasmAsync(
+            ns,
+            "outage",
+            r => r.Status?.Conditions.Any(c => c.Type == "SourceReachable" && c.Status == "False") == true,
+            "SourceReachable=False while the registry is down",
+            diagnostics: env.Diagnostics);
+        Assert.Equal(AutoWasmPhase.Synced, failed.Status!.Phase);
+        var unreachable = Assert.Single(failed.Status.Conditions, c => c.Type == "SourceReachable");
+        Assert.Equal("SourceUnavailable", unreachable.Reason);
+        Assert.Contains(registry.Host, unreachable.Message, StringComparison.Ordinal);
+        Assert.Equal("True", Assert.Single(failed.Status.Conditions, c => c.Type == "Ready").Status);
         Assert.Equal(sha, failed.Status.Sha256?.Hex);
         Assert.Equal(synced.Status!.ManifestDigest, failed.Status.ManifestDigest);
         var during = await env.EnvoyFilters.GetAsync(ns, "outage", TestContext.Current.CancellationToken);
@@ -46,7 +55,12 @@ public sealed class RegistryOutageTests(SharedMesh mesh)
         registry.Start();
 
         // The backoff retry (no spec change, no new event) brings it back to Synced; the EnvoyFilter never changed.
-        var recovered = await env.WaitForSyncedAsync(ns, "outage", sha, diagnostics: env.Diagnostics);
+        var recovered = await env.WaitForAutoWasmAsync(
+            ns,
+            "outage",
+            r => r.Status?.Phase == AutoWasmPhase.Synced && r.Status.Sha256?.Hex == sha && r.Status.Conditions.All(c => c.Type != "SourceReachable"),
+            "Synced with the source reachable again",
+            diagnostics: env.Diagnostics);
         Assert.Equal(synced.Status.ManifestDigest, recovered.Status!.ManifestDigest);
         Assert.Equal(failed.Metadata.Generation, recovered.Metadata.Generation);
         var after = await env.EnvoyFilters.GetAsync(ns, "outage", TestContext.Current.CancellationToken);

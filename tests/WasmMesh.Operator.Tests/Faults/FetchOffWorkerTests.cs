@@ -14,25 +14,7 @@ public sealed class FetchOffWorkerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string ObjectYaml(string name, string url, string? sha256 = null) => $"""
-        apiVersion: wasm.tcm.io/v1alpha1
-        kind: AutoWasm
-        metadata:
-          name: {name}
-          namespace: default
-        spec:
-          filter:
-            applyPorts: [9080]
-            rootID: test
-            vmID: test
-            source:
-              object:
-                url: {url}
-        {(sha256 is null ? string.Empty : $"        sha256: \"{sha256}\"")}
-          selector:
-            matchLabels:
-              app: details
-        """;
+    private static string ObjectYaml(string name, string url, string? sha256 = null) => FaultYaml.AutoWasm(name, FaultYaml.Object(url, sha256));
 
     private static WasmModuleResult Module(Digest? sha = null) => new() { Sha256 = sha ?? ReconcilerFixture.ModuleSha, Size = 898, Path = ReconcilerFixture.SampleModulePath, SourceKind = WasmSourceKind.Object };
 
@@ -85,24 +67,7 @@ public sealed class FetchOffWorkerTests
     public async Task Reconcile_RegistrySource_RecordsTheImageByManifestDigest()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);
-        await f.ApplyAsync($"""
-            apiVersion: wasm.tcm.io/v1alpha1
-            kind: AutoWasm
-            metadata:
-              name: tagged
-              namespace: default
-            spec:
-              filter:
-                applyPorts: [9080]
-                rootID: test
-                vmID: test
-                source:
-                  registry:
-                    image: registry.example.com/team/filter:v1
-              selector:
-                matchLabels:
-                  app: details
-            """, "tagged", Ct);
+        await f.ApplyAsync(FaultYaml.AutoWasm("tagged", "registry:\n  image: registry.example.com/team/filter:v1"), "tagged", Ct);
 
         await f.ReconcileAsync("tagged", Ct);
 
@@ -135,6 +100,28 @@ public sealed class FetchOffWorkerTests
         Assert.NotNull(request);
         Assert.Equal(new Uri("https://good.example.com/m.wasm"), request.Url);
         Assert.Equal(ReconcilerFixture.ModuleSha, request.ExpectedSha256);
+    }
+
+    [Fact]
+    public async Task DigestResolver_SpecMadeInvalid_StillFillsTheModuleTheEnvoyFilterNames()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(ObjectYaml("invalidated", "https://good.example.com/m.wasm"), "invalidated", Ct);
+        await f.ReconcileAsync("invalidated", Ct);
+        await f.WaitForCacheAsync("invalidated", Ct);
+        await f.ApplyAsync(ObjectYaml("invalidated", "ftp://good.example.com/m.wasm"), "invalidated", Ct);
+
+        await f.ReconcileAsync("invalidated", Ct);
+        await f.WaitForCacheAsync("invalidated", Ct);
+
+        var failed = await f.AutoWasms.GetAsync("default", "invalidated", Ct);
+        Assert.Equal(("Failed", "InvalidSpec"), (failed.Status!.Phase.ToString(), failed.Status.Conditions[0].Reason));
+        Assert.Equal(ReconcilerFixture.ModuleSha, failed.Status.Sha256);
+        Assert.Contains(ReconcilerFixture.ModuleSha, f.Store.DigestsInUse());
+        Assert.NotNull(await f.EnvoyFilters.TryGetAsync("default", "invalidated", Ct));
+        var resolver = new AutoWasmDigestResolver(f.Store, new WasmSourceRequestFactory(f.Client), NullLogger<AutoWasmDigestResolver>.Instance);
+        var request = await resolver.ResolveAsync(ReconcilerFixture.ModuleSha, Ct);
+        Assert.Equal(new Uri("https://good.example.com/m.wasm"), request!.Url);
     }
 
     [Fact]

@@ -60,25 +60,7 @@ public sealed class OperatorWatchesTests
         await using var f = await ReconcilerFixture.StartAsync(Ct);
         foreach (var (name, secret) in new[] { ("uses", "pull"), ("other", "another"), ("none", null) })
         {
-            await f.ApplyAsync($"""
-                apiVersion: wasm.tcm.io/v1alpha1
-                kind: AutoWasm
-                metadata:
-                  name: {name}
-                  namespace: default
-                spec:
-                  {(secret is null ? string.Empty : $"secret: {secret}")}
-                  filter:
-                    applyPorts: [9080]
-                    rootID: test
-                    vmID: test
-                    source:
-                      registry:
-                        image: registry.example.com/team/filter:v1
-                  selector:
-                    matchLabels:
-                      app: details
-                """, name, Ct);
+            await f.ApplyAsync(FaultYaml.AutoWasm(name, FaultYaml.Tag, secret), name, Ct);
         }
 
         InformerEvent<SecretMetadata> Secret(string ns, InformerEventType type = InformerEventType.Added) => new()

@@ -11,25 +11,9 @@ public sealed class ReconcilerFailureTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Yaml(string name, string source) => $"""
-        apiVersion: wasm.tcm.io/v1alpha1
-        kind: AutoWasm
-        metadata:
-          name: {name}
-          namespace: default
-        spec:
-          filter:
-            applyPorts: [9080]
-            rootID: test
-            vmID: test
-            source:
-        {source}
-          selector:
-            matchLabels:
-              app: details
-        """;
+    private static string Yaml(string name, string source) => FaultYaml.AutoWasm(name, source);
 
-    private const string Tag = "      registry:\n        image: registry.example.com/team/wasm-add-header:v0.3";
+    private const string Tag = FaultYaml.Tag;
 
     [Fact]
     public async Task Reconcile_PermanentFailure_RetriesOnlyAtTheSlowIntervalAndWritesStatusOnce()
