@@ -52,6 +52,12 @@ if (settingProblems.Count > 0)
     return Fail(settingProblems);
 }
 
+var (mirrors, mirrorProblems) = await WasmerMirrors.LoadAsync(settings, stopping.Token);
+if (mirrorProblems.Count > 0)
+{
+    return Fail(mirrorProblems);
+}
+
 KubernetesTestServer? devServer = null;
 string? kubeconfig = settings.Kubeconfig;
 if (dev)
@@ -126,6 +132,22 @@ builder.Services.AddWasmMeshServing()
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
 // Registry connections open within the same connect timeout as object sources.
 builder.Services.Configure<WasmMesh.Oci.OciClientOptions>(o => o.ConnectTimeout = settings.ConnectTimeout);
+if (!mirrors.IsEmpty)
+{
+    builder.Services.AddWasmMeshOciMirrors(mirrors);
+}
+
+if (settings.ServeReferencedOnly || settings.RequireModuleToken)
+{
+    builder.Services.AddWasmMeshServingProtection(o =>
+    {
+        o.ServeReferencedOnly = settings.ServeReferencedOnly;
+        o.RequireToken = settings.RequireModuleToken;
+        o.TokenKeyFile = settings.ModuleTokenKeyFile;
+        o.PreviousKeyValidity = settings.ModuleTokenPreviousKeyValidity;
+    });
+}
+
 builder.Services.AddWasmMeshTelemetry(o =>
 {
     o.ServiceName = "wasmer";

@@ -34,7 +34,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
+public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
@@ -93,6 +93,8 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
     /// <param name="options">Operator options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="verifier">Checks signatures for AutoWasms with <c>spec.verify</c>; without one, such AutoWasms fail closed.</param>
+    /// <param name="accessTokens">Makes the access tokens a protected serving endpoint requires in module URLs; none by default.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
         IKubernetes kubernetes,
@@ -101,7 +103,9 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         IWasmCacheRetention retention,
         IOptions<AutoWasmOperatorOptions> options,
         TimeProvider time,
-        ILogger<AutoWasmReconciler> logger)
+        ILogger<AutoWasmReconciler> logger,
+        AutoWasmSignatureVerifier? verifier = null,
+        IWasmModuleAccessTokens? accessTokens = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,6 +117,8 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         _requests = requests;
         _modules = modules;
         _retention = retention;
+        _verifier = verifier;
+        _accessTokens = accessTokens;
         _options = options.Value;
         _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
@@ -171,6 +177,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
+                _verifications.TryRemove(stale, out _);
             }
 
             await DeleteOrphanAsync(request, cancellationToken).ConfigureAwait(false);
@@ -193,10 +200,25 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             return ReconcileResult.Done; // not retried: a spec change triggers the next reconcile
         }
 
-        WasmModuleResult module;
+        if (model.Spec.Verify is not null && _verifier is null)
+        {
+            // Fail closed: a signature requirement this controller does not check must never deploy an unverified module.
+            const string unsupported = "spec.verify: signature verification is not available in this controller; nothing is fetched or written for this AutoWasm (remove spec.verify to deploy unsigned modules)";
+            Log.Invalid(_logger, key, unsupported);
+            await SetFailedAsync(resource, "VerificationUnavailable", unsupported, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        WasmModuleResult? module;
+        SignatureCheck? signature = null;
         try
         {
-            if (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent)
+            if (model.Spec.Verify is not null)
+            {
+                // A signature requirement is checked with the fetch, on this worker (bounded by the fetch timeouts).
+                (module, signature) = await FetchVerifiedAsync(resource, model, cancellationToken).ConfigureAwait(false);
+            }
+            else if (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent)
             {
                 module = recent;
             }
@@ -231,6 +253,11 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             return await FailedAsync(key, resource, failure, cancellationToken).ConfigureAwait(false);
         }
 
+        if (module is null)
+        {
+            return await RefuseUnverifiedAsync(key, resource, signature!, cancellationToken).ConfigureAwait(false);
+        }
+
         var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
         WasmPreflightResult? preflight;
         try
@@ -253,9 +280,10 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         IstioOutput output;
+        var accessToken = _accessTokens?.TokenFor(resource.NamespaceOrDefault, module.Sha256);
         try
         {
-            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput));
+            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput), accessToken);
         }
         catch (IstioOutputException e)
         {
@@ -295,6 +323,11 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             conditions.Add(Condition(resource, PhaseAnchorCondition, "Unknown", "AnchorNeedsPolicy", string.Join("; ", output.Notes)));
         }
 
+        if (signature is not null)
+        {
+            conditions.Add(VerifiedCondition(resource, signature));
+        }
+
         var previousSha = resource.Status?.Sha256;
         var status = new AutoWasmStatus
         {
@@ -307,12 +340,18 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Resource = output.Reference,
             Source = RecordedSource(model, module),
             Conditions = conditions.ToArray(),
+            FetchedFrom = module.FetchedFrom ?? (previousSha == module.Sha256 ? resource.Status?.FetchedFrom : null),
         };
 
         var statusWritten = await WriteStatusAsync(resource, status, forceTime: action != "unchanged", cancellationToken).ConfigureAwait(false);
         if (statusWritten || action != "unchanged")
         {
             Log.Synced(_logger, key, module.Sha256.Hex, action);
+        }
+
+        if (signature is { Verified: false })
+        {
+            await ReportAuditAsync(key, resource, module, signature, cancellationToken).ConfigureAwait(false);
         }
 
         if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
@@ -325,7 +364,9 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         _transientFailures.TryRemove(key, out _);
-        return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+
+        // Outputs that carry access tokens are rewritten every interval, so a rotated key reaches them within its window.
+        return followsTag || accessToken is not null ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
 
     private TimeSpan TransientRetryDelay(string key)
@@ -510,7 +551,7 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
         return $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
     }
 
-    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
+    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken, StatusCondition? extraCondition = null, bool keepDigests = true)
     {
         var previous = resource.Status;
         var status = new AutoWasmStatus
@@ -519,13 +560,15 @@ public sealed class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
             // The written resource stays as it is whatever failed (an invalid spec too): the status keeps naming it, its
-            // module and that module's source, so every replica keeps serving it and the cache keeps it.
-            Sha256 = previous?.Sha256,
-            ManifestDigest = previous?.ManifestDigest,
+            // module and that module's source, so every replica keeps serving it and the cache keeps it. A module refused
+            // by signature verification is not kept (keepDigests: false).
+            Sha256 = keepDigests ? previous?.Sha256 : null,
+            ManifestDigest = keepDigests ? previous?.ManifestDigest : null,
             EnvoyFilter = previous?.EnvoyFilter,
             Resource = previous?.Resource,
-            Source = previous?.Source,
-            Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
+            Source = keepDigests ? previous?.Source : null,
+            FetchedFrom = keepDigests ? previous?.FetchedFrom : null,
+            Conditions = extraCondition is null ? [Condition(resource, ReadyCondition, "False", reason, message)] : [Condition(resource, ReadyCondition, "False", reason, message), extraCondition],
         };
 
         if (await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false))
