@@ -71,7 +71,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolved = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (WasmModuleResult Module, DateTimeOffset At)> _resolvedSources = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WasmPreflightResult> _preflight = new(StringComparer.Ordinal);
-    private readonly FetchScheduler<WasmModuleResult> _fetches;
+    private readonly FetchScheduler<Fetched> _fetches;
     private readonly FetchCompletions _completions = new();
 
     // Consecutive transient failures per key. The work queue's own backoff cannot count them: a reconcile that starts a
@@ -124,7 +124,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         _time = time;
         _logger = logger;
         _eventNames = new EventNameGenerator(time);
-        _fetches = new FetchScheduler<WasmModuleResult>(_options.FetchConcurrency, time);
+        _fetches = new FetchScheduler<Fetched>(_options.FetchConcurrency, time);
     }
 
     /// <summary>Queues the key of an AutoWasm whose fetch finished; the controller is fed from it.</summary>
@@ -210,22 +210,23 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         WasmModuleResult? module;
-        SignatureCheck? signature = null;
+        SignatureCheck? signature;
         try
         {
-            if (model.Spec.Verify is not null)
+            if (await RecentlyFetchedAsync(resource, model, cancellationToken).ConfigureAwait(false) is { } recent)
             {
-                // A signature requirement is checked with the fetch, on this worker (bounded by the fetch timeouts).
-                (module, signature) = await FetchVerifiedAsync(resource, model, cancellationToken).ConfigureAwait(false);
-            }
-            else if (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent)
-            {
-                module = recent;
+                (module, signature) = recent;
             }
             else
             {
                 // The fetch runs off this worker under its own concurrency limit; its completion queues the key again.
-                var fetch = _fetches.GetOrStart(key, ResolutionKey(resource), ct => ResolveAsync(resource, model, ct), _ => _completions.Signal(request.Key));
+                var fetch = _fetches.GetOrStart(
+                    key,
+                    ResolutionKey(resource),
+                    async ct => model.Spec.Verify is null
+                        ? new Fetched(await ResolveAsync(resource, model, ct).ConfigureAwait(false), null)
+                        : new Fetched(await FetchVerifiedAsync(resource, model, ct).ConfigureAwait(false)),
+                    _ => _completions.Signal(request.Key));
                 if (fetch.IsPending)
                 {
                     await SetPendingAsync(resource, model, fetch.Since, cancellationToken).ConfigureAwait(false);
@@ -237,7 +238,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                 }
 
-                module = fetch.Result!;
+                (module, signature) = fetch.Result!;
             }
         }
 #pragma warning disable CA1031 // Every failure of one AutoWasm becomes that AutoWasm's status, never a stuck worker or a stack trace.
@@ -374,6 +375,23 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         var failures = _transientFailures.AddOrUpdate(key, 1, static (_, n) => Math.Min(n + 1, 30));
         var delay = TransientRetryBase * Math.Pow(2, failures - 1);
         return delay < TransientRetryMax ? delay : TransientRetryMax;
+    }
+
+    /// <summary>
+    /// The module (and, with <c>spec.verify</c>, its signature check) of an AutoWasm fetched less than one resolve
+    /// interval ago for the same generation and still cached; null when it must be fetched.
+    /// </summary>
+    private async Task<Fetched?> RecentlyFetchedAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
+    {
+        if (model.Spec.Verify is null)
+        {
+            return await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } module ? new Fetched(module, null) : null;
+        }
+
+        return _verifications.TryGetValue(ResolutionKey(resource), out var last)
+            && await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) is { } recent && recent.Sha256 == last.Sha256
+            ? new Fetched(recent, last.Check)
+            : null;
     }
 
     /// <summary>
@@ -560,8 +578,8 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
             // The written resource stays as it is whatever failed (an invalid spec too): the status keeps naming it, its
-            // module and that module's source, so every replica keeps serving it and the cache keeps it. A module refused
-            // by signature verification is not kept (keepDigests: false).
+            // module and that module's source, so every replica keeps serving it and the cache keeps it — unless the
+            // module must stop being served (an unverified module under spec.verify Enforce).
             Sha256 = keepDigests ? previous?.Sha256 : null,
             ManifestDigest = keepDigests ? previous?.ManifestDigest : null,
             EnvoyFilter = previous?.EnvoyFilter,
@@ -668,6 +686,15 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         if (result.Evicted.Count > 0)
         {
             Log.Retention(_logger, inUse.Count, result.Evicted.Count);
+        }
+    }
+
+    /// <summary>A fetched module and, with <c>spec.verify</c>, its signature check (no module: Enforce refused it).</summary>
+    private sealed record Fetched(WasmModuleResult? Module, SignatureCheck? Signature)
+    {
+        public Fetched((WasmModuleResult? Module, SignatureCheck Check) verified)
+            : this(verified.Module, verified.Check)
+        {
         }
     }
 

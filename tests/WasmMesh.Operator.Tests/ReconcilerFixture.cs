@@ -107,15 +107,18 @@ internal sealed class ReconcilerFixture : IAsyncDisposable
     /// Reconciles as the controller would: a reconcile that started a fetch returns at once; when the fetch finishes the
     /// key is reconciled again (the fetch-completion source), which this helper does after the informer caught up.
     /// </summary>
-    public async Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+    public Task<ReconcileResult> ReconcileAsync(string name, CancellationToken cancellationToken)
+        => DriveAsync(Reconciler, new ReconcileRequest(new ObjectKey("default", name)), cancellationToken);
+
+    /// <summary>Reconciles <paramref name="request"/> with <paramref name="reconciler"/> as the controller would (see <see cref="ReconcileAsync"/>).</summary>
+    public async Task<ReconcileResult> DriveAsync(AutoWasmReconciler reconciler, ReconcileRequest request, CancellationToken cancellationToken)
     {
-        var request = new ReconcileRequest(new ObjectKey("default", name));
-        var result = await Reconciler.ReconcileAsync(request, cancellationToken);
-        for (var i = 0; i < 3 && Reconciler.HasFetch(request.Key); i++)
+        var result = await reconciler.ReconcileAsync(request, cancellationToken);
+        for (var i = 0; i < 3 && reconciler.HasFetch(request.Key); i++)
         {
-            await Reconciler.WhenFetchSettled(request.Key).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            await WaitForCacheAsync(name, cancellationToken);
-            result = await Reconciler.ReconcileAsync(request, cancellationToken);
+            await reconciler.WhenFetchSettled(request.Key).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await WaitForCacheAsync(request.Name, cancellationToken);
+            result = await reconciler.ReconcileAsync(request, cancellationToken);
         }
 
         return result;

@@ -50,7 +50,7 @@ public sealed class ReconcilerVerificationTests
         Unsigned();
         await f.ApplyAsync(AutoWasmYaml("signed", "Enforce"), "signed", Ct);
 
-        var result = await Reconciler(f).ReconcileAsync(Request("signed"), Ct);
+        var result = await f.DriveAsync(Reconciler(f), Request("signed"), Ct);
 
         Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
         var aw = await f.AutoWasms.GetAsync("default", "signed", Ct);
@@ -74,7 +74,7 @@ public sealed class ReconcilerVerificationTests
         Signed();
         await f.ApplyAsync(AutoWasmYaml("signed", "Enforce"), "signed", Ct);
 
-        await Reconciler(f).ReconcileAsync(Request("signed"), Ct);
+        await f.DriveAsync(Reconciler(f), Request("signed"), Ct);
 
         var aw = await f.AutoWasms.GetAsync("default", "signed", Ct);
         Assert.Equal(AutoWasmPhase.Synced, aw.Status!.Phase);
@@ -92,10 +92,10 @@ public sealed class ReconcilerVerificationTests
         Signed();
         await f.ApplyAsync(AutoWasmYaml("signed", "Enforce"), "signed", Ct);
         var reconciler = Reconciler(f);
-        await reconciler.ReconcileAsync(Request("signed"), Ct);
+        await f.DriveAsync(reconciler, Request("signed"), Ct);
         await f.WaitForCacheAsync("signed", Ct);
 
-        await reconciler.ReconcileAsync(Request("signed"), Ct);
+        await f.DriveAsync(reconciler, Request("signed"), Ct);
 
         await _signatures.Received(1).VerifyAsync(Arg.Any<ImageReference>(), Arg.Any<IReadOnlyList<VerificationKey>>(), Arg.Any<RegistryCredentials?>(), Arg.Any<CancellationToken>());
         Assert.Equal("True", Condition(await f.AutoWasms.GetAsync("default", "signed", Ct), "Verified").Status);
@@ -108,7 +108,7 @@ public sealed class ReconcilerVerificationTests
         Unsigned();
         await f.ApplyAsync(AutoWasmYaml("audited", "Audit"), "audited", Ct);
 
-        await Reconciler(f).ReconcileAsync(Request("audited"), Ct);
+        await f.DriveAsync(Reconciler(f), Request("audited"), Ct);
 
         var aw = await f.AutoWasms.GetAsync("default", "audited", Ct);
         Assert.Equal(AutoWasmPhase.Synced, aw.Status!.Phase);
@@ -124,11 +124,11 @@ public sealed class ReconcilerVerificationTests
         await using var f = await StartAsync();
         Unsigned();
         await f.ApplyAsync(AutoWasmYaml("late", "Audit"), "late", Ct);
-        await Reconciler(f).ReconcileAsync(Request("late"), Ct);
+        await f.DriveAsync(Reconciler(f), Request("late"), Ct);
         Assert.NotNull((await f.AutoWasms.GetAsync("default", "late", Ct)).Status!.Sha256);
 
         await f.ApplyAsync(AutoWasmYaml("late", "Enforce"), "late", Ct);
-        await Reconciler(f).ReconcileAsync(Request("late"), Ct);
+        await f.DriveAsync(Reconciler(f), Request("late"), Ct);
 
         var aw = await f.AutoWasms.GetAsync("default", "late", Ct);
         Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
@@ -145,7 +145,7 @@ public sealed class ReconcilerVerificationTests
         await f.ApplyAsync(AutoWasmYaml("pinned", mode: null, image: $"registry.example.com/team/filter@{Manifest}"), "pinned", Ct);
         var reconciler = new AutoWasmReconciler(f.Store, f.Client, new WasmSourceRequestFactory(f.Client), f.Modules, f.Retention, Options.Create(f.OperatorOptions), TimeProvider.System, NullLogger<AutoWasmReconciler>.Instance, accessTokens: tokens);
 
-        var result = await reconciler.ReconcileAsync(Request("pinned"), Ct);
+        var result = await f.DriveAsync(reconciler, Request("pinned"), Ct);
 
         Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
         var ef = await f.EnvoyFilters.GetAsync("default", "pinned", Ct);
