@@ -182,19 +182,33 @@ builder.Services.AddWasmMeshOperator(o =>
         o.LeaseDuration = settings.LeaseDuration ?? o.LeaseDuration;
         o.RenewDeadline = settings.RenewDeadline ?? o.RenewDeadline;
         o.RetryPeriod = settings.RetryPeriod ?? o.RetryPeriod;
-    });
+    })
+    .UseShutdownDrain(settings.ShutdownDrain);
+// The drain counts against the host's shutdown timeout; leave the services 30 s after it to stop and release the lease.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownDrain + TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
 
 app.MapWasmModules();
-app.MapGet("/healthz", () => Results.Text("ok\n"));
-app.MapGet("/readyz", (AutoWasmStore store) => store.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));
+// Readiness means "can serve modules": the cache is open (resolved below, before start) and shutdown has not begun.
+// It does not depend on the API server or on leadership: a replica serves /wasm/ from its cache through an outage.
+app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStopping.IsCancellationRequested
+    ? Results.Text("shutting down\n", statusCode: 503)
+    : Results.Text("ready\n"));
+// Liveness fails only for what a restart fixes: a controller whose source failed gets no keys until the process restarts.
+app.MapGet("/healthz", (IControllerManager manager) => manager.CheckHealth().Any(h => h.State == ControllerState.SourceFailed)
+    ? Results.Text(ControllerReport(manager), statusCode: 503)
+    : Results.Text("ok\n"));
+// Controller health, for people and alerts: informer caches synced, running on the leader or standing by, sources alive.
+app.MapGet("/healthz/controllers", (IControllerManager manager) => Results.Text(ControllerReport(manager), statusCode: manager.CheckHealth().All(h => h.IsHealthy) ? 200 : 503));
 app.MapWasmMeshMetrics();
 
 try
 {
     try
     {
+        // Open the module cache before listening: readiness means it is open.
+        _ = app.Services.GetRequiredService<WasmMesh.Sources.IWasmModuleCache>();
         await app.StartAsync(stopping.Token);
     }
     catch (IOException ex) when (ex.InnerException is AddressInUseException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
@@ -223,6 +237,9 @@ finally
 }
 
 return Environment.ExitCode;
+
+static string ControllerReport(IControllerManager manager)
+    => string.Concat(manager.CheckHealth().Select(h => h + "\n"));
 
 // Every problem on its own line, then exit code 2 (bad usage or settings): no stack trace, nothing started.
 static int Fail(IEnumerable<string> problems)

@@ -102,6 +102,9 @@ internal sealed class WasmerOptions
     /// <summary>The longest a download may go without receiving a byte; default 30 s.</summary>
     public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>After SIGTERM, how long wasmer keeps serving (with /readyz answering 503) before it releases the lease and exits; default 5 s.</summary>
+    public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>An ImageDigestMirrorSet/ImageTagMirrorSet file (YAML or JSON) whose mirror rules registry sources follow; default none.</summary>
     public string? MirrorsFile { get; set; }
 

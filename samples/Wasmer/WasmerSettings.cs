@@ -52,6 +52,7 @@ internal static class WasmerSettings
         new("ConnectTimeout", "00:00:10", "longest a connection to a source may take to open (> 0)"),
         new("ResponseHeaderTimeout", "00:00:30", "longest an object URL may take to answer with headers (> 0)"),
         new("IdleReadTimeout", "00:00:30", "longest a download may go without receiving a byte (> 0)"),
+        new("ShutdownDrain", "00:00:05", "after SIGTERM: /readyz answers 503 at once, modules are served this long, then the lease is released and wasmer exits (00:00:00-00:10:00)"),
         new("OtlpEndpoint", "none (or $OTEL_EXPORTER_OTLP_ENDPOINT)", "OTLP collector for traces and metrics, e.g. http://otel-collector:4317"),
         new("MirrorsFile", "none", "ImageDigestMirrorSet/ImageTagMirrorSet file (YAML or JSON) registry sources follow"),
         new("MirrorHostsDirectory", "none", "containerd hosts.toml directory (<host>/hosts.toml) registry sources follow"),
@@ -217,6 +218,11 @@ internal static class WasmerSettings
         if (lease <= renew)
         {
             yield return $"{Section}:LeaseDuration: {lease} must be greater than RenewDeadline ({renew})";
+        }
+
+        if (o.ShutdownDrain < TimeSpan.Zero || o.ShutdownDrain > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{Section}:ShutdownDrain: {o.ShutdownDrain} is out of range; use 00:00:00 to 00:10:00 (and a terminationGracePeriodSeconds longer than it)";
         }
 
         if (o.OtlpEndpoint is { } otlp && otlp.Scheme is not ("http" or "https"))

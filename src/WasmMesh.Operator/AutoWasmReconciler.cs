@@ -74,6 +74,16 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     private readonly FetchScheduler<Fetched> _fetches;
     private readonly FetchCompletions _completions = new();
 
+    // Consecutive transient failures per key. The work queue's own backoff cannot count them: a reconcile that starts a
+    // fetch ends Done (the key is forgotten), so each retry would start again at 5 ms and the fetches would loop hot.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _transientFailures = new(StringComparer.Ordinal);
+
+    /// <summary>The first delay after a transient fetch failure; it doubles per failure in a row.</summary>
+    internal static readonly TimeSpan TransientRetryBase = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest delay between retries of a transient fetch failure.</summary>
+    internal static readonly TimeSpan TransientRetryMax = TimeSpan.FromMinutes(5);
+
     /// <summary>Creates the reconciler.</summary>
     /// <param name="store">The informer-backed AutoWasm cache.</param>
     /// <param name="kubernetes">The Kubernetes client.</param>
@@ -101,7 +111,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _kubernetes = kubernetes;
-        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelClusterJson.AutoWasm);
         _write = new WriteOptions { FieldManager = options.Value.FieldManager };
         _writer = new IstioOutputWriter(kubernetes, _write);
         _requests = requests;
@@ -163,6 +173,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         if (resource is null)
         {
             _fetches.Cancel(key);
+            _transientFailures.TryRemove(key, out _);
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
@@ -353,8 +364,17 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
             }
         }
 
+        _transientFailures.TryRemove(key, out _);
+
         // Outputs that carry access tokens are rewritten every interval, so a rotated key reaches them within its window.
         return followsTag || accessToken is not null ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+    }
+
+    private TimeSpan TransientRetryDelay(string key)
+    {
+        var failures = _transientFailures.AddOrUpdate(key, 1, static (_, n) => Math.Min(n + 1, 30));
+        var delay = TransientRetryBase * Math.Pow(2, failures - 1);
+        return delay < TransientRetryMax ? delay : TransientRetryMax;
     }
 
     /// <summary>
@@ -470,7 +490,7 @@ public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     private async Task<ReconcileResult> FailedAsync(string key, AutoWasm resource, ReconcileFailure failure, CancellationToken cancellationToken)
     {
         Log.FetchFailed(_logger, key, failure.Reason, failure.Message);
-        var retry = failure.IsTransient ? ReconcileResult.Requeue : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
+        var retry = failure.IsTransient ? ReconcileResult.RequeueAfter(TransientRetryDelay(key)) : ReconcileResult.RequeueAfter(_options.PermanentFailureRetryInterval);
         var current = resource.Status;
         if (current is { Phase: AutoWasmPhase.Synced, Sha256: { } digest } && current.ObservedGeneration == resource.Metadata.Generation
             && await _modules.FindAsync(digest, cancellationToken).ConfigureAwait(false) is not null)

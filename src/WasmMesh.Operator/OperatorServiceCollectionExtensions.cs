@@ -44,7 +44,7 @@ public static class OperatorServiceCollectionExtensions
                 ?? throw new InvalidOperationException("AddWasmMeshOperator() needs a k8s.IKubernetes in the service collection: register your own, or call AddWasmMeshKubernetes().");
             var operatorOptions = sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value;
             return new Informer<AutoWasm>(
-                client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm),
+                client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelClusterJson.AutoWasm),
                 new InformerOptions { Namespace = string.IsNullOrEmpty(operatorOptions.WatchNamespace) ? null : operatorOptions.WatchNamespace },
                 sp.GetService<ILogger<Informer<AutoWasm>>>(),
                 sp.GetRequiredService<TimeProvider>());

@@ -124,6 +124,9 @@ public sealed class DeployManifestTests
         Assert.Equal("metadata.namespace", (string?)leaseNamespace["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
+        var podName = container["env"]!.AsArray().Single(e => (string?)e!["name"] == "POD_NAME")!;
+        Assert.Equal("metadata.name", (string?)podName["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        Assert.True((long?)pod["terminationGracePeriodSeconds"] >= 15, "terminationGracePeriodSeconds must leave room for the 5 s drain and the lease release");
         Assert.Equal(8081, (long?)container["ports"]![0]!["containerPort"]);
         foreach (var part in new[] { "requests", "limits" })
         {

@@ -127,7 +127,9 @@ public sealed class AutoWasmReconcilerTests
         await f.ApplyAsync(AutoWasmYaml("flaky", image: "registry.example.com/team/wasm-add-header:v0.4"), "flaky", Ct);
         var result = await f.ReconcileAsync("flaky", Ct);
 
-        Assert.Equal(ReconcileResultKind.Requeue, result.Kind);
+        // A transient failure retries after the reconciler's own backoff (1 s doubling), not at once.
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+        Assert.InRange(result.Delay, AutoWasmReconciler.TransientRetryBase, AutoWasmReconciler.TransientRetryMax);
         var aw = await f.AutoWasms.GetAsync("default", "flaky", Ct);
         Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
         Assert.Contains("connection refused", aw.Status.Message, StringComparison.Ordinal);
@@ -165,7 +167,9 @@ public sealed class AutoWasmReconcilerTests
 
         var result = await f.ReconcileAsync("private", Ct);
 
-        Assert.Equal(ReconcileResultKind.Requeue, result.Kind);
+        // A transient failure retries after the reconciler's own backoff (1 s doubling), not at once.
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+        Assert.InRange(result.Delay, AutoWasmReconciler.TransientRetryBase, AutoWasmReconciler.TransientRetryMax);
         var aw = await f.AutoWasms.GetAsync("default", "private", Ct);
         Assert.Equal("PullSecretUnavailable", aw.Status!.Conditions[0].Reason);
         Assert.Contains("kubectl create secret docker-registry regcred", aw.Status.Message, StringComparison.Ordinal);

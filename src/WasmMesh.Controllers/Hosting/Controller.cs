@@ -17,6 +17,7 @@ internal sealed class Controller : IController
     private readonly ControllerMetrics _metrics;
     private readonly ILogger _logger;
     private volatile RateLimitingWorkQueue<ObjectKey>? _queue;
+    private volatile string? _sourceFailure;
     private int _running;
 
     public Controller(
@@ -46,6 +47,12 @@ internal sealed class Controller : IController
 
     public int QueueLength => _queue?.Count ?? 0;
 
+    /// <summary>
+    /// Why a source stopped feeding keys while the controller ran (it threw, or its stream ended), or null. Set until
+    /// the controller starts again: a controller whose source failed gets no keys, so it is reported unhealthy.
+    /// </summary>
+    public string? SourceFailure => _sourceFailure;
+
     /// <summary>The running queue, for tests.</summary>
     internal RateLimitingWorkQueue<ObjectKey>? Queue => _queue;
 
@@ -66,6 +73,7 @@ internal sealed class Controller : IController
         try
         {
             Log.ControllerStarting(_logger, Name, _options.MaxConcurrentReconciles);
+            _sourceFailure = null;
             _queue = queue;
             _metrics.TrackQueue(Name, () => queue.Count);
 
@@ -105,20 +113,39 @@ internal sealed class Controller : IController
     private async Task RunSourceAsync(IControllerSource source, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        var sourceName = SourceName(source);
         try
         {
             await source.RunAsync(this, cancellationToken);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _sourceFailure = $"source {sourceName} stopped feeding keys";
+                Log.SourceEnded(_logger, Name, sourceName);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.
         }
-#pragma warning disable CA1031 // A failing source must not take the controller down; it is logged.
+#pragma warning disable CA1031 // A failing source must not take the controller down; it is logged and reported by the health check.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.SourceFailed(_logger, ex, Name, source.GetType().Name);
+            _sourceFailure = $"source {sourceName} failed: {ex.Message}";
+            Log.SourceFailed(_logger, ex, Name, sourceName);
         }
+    }
+
+    private static string SourceName(IControllerSource source)
+    {
+        var type = source.GetType();
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
+        return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(a => a.Name))}>";
     }
 
     private async Task WorkAsync(RateLimitingWorkQueue<ObjectKey> queue, CancellationToken cancellationToken)

@@ -81,6 +81,15 @@ internal sealed class ControllerManager : BackgroundService, IControllerManager
         => Array.Find(_controllers, c => string.Equals(c.Name, name, StringComparison.Ordinal))
             ?? throw new KeyNotFoundException($"No controller is named '{name}'. Registered: {string.Join(", ", _controllers.Select(c => c.Name))}.");
 
+    public IReadOnlyList<ControllerHealth> CheckHealth()
+        => Array.ConvertAll(_controllers, c => c switch
+        {
+            { SourceFailure: { } failure } => new ControllerHealth(c.Name, ControllerState.SourceFailed, failure),
+            _ when !IsReady => new ControllerHealth(c.Name, ControllerState.WaitingForCaches, "waiting for the informer caches to sync"),
+            { IsRunning: true } => new ControllerHealth(c.Name, ControllerState.Running, $"leading; {c.QueueLength} keys queued"),
+            _ => new ControllerHealth(c.Name, ControllerState.Standby, CurrentLeader is { } leader ? $"standing by; {leader} leads" : "standing by; campaigning for leadership"),
+        });
+
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
 
     public override Task StartAsync(CancellationToken cancellationToken)

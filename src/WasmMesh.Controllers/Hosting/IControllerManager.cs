@@ -25,6 +25,13 @@ public interface IControllerManager
     /// <exception cref="KeyNotFoundException">No controller has that name.</exception>
     IController GetController(string name);
 
+    /// <summary>
+    /// Reports each controller's health: its startup gates opened (informer caches synced), it runs on the leader or
+    /// stands by on another replica, and none of its sources failed. Readiness to serve is a separate question.
+    /// </summary>
+    /// <returns>One entry per registered controller, in registration order.</returns>
+    IReadOnlyList<ControllerHealth> CheckHealth();
+
     /// <summary>Completes when <see cref="IsReady"/> becomes true.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when ready.</returns>

@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Error, "Source {Source} of controller {Controller} failed; it feeds no more keys until the controller restarts")]
     public static partial void SourceFailed(ILogger logger, Exception exception, string controller, string source);
 
+    [LoggerMessage(1008, LogLevel.Error, "Source {Source} of controller {Controller} stopped feeding keys while the controller runs; the controller reports unhealthy until it restarts")]
+    public static partial void SourceEnded(ILogger logger, string controller, string source);
+
+    [LoggerMessage(1025, LogLevel.Information, "Shutting down: not ready any more; serving for the drain period {Drain} before stopping")]
+    public static partial void Draining(ILogger logger, TimeSpan drain);
+
     [LoggerMessage(1007, LogLevel.Debug, "Controller {Controller} stopped reconciling {Key} because it is stopping")]
     public static partial void ReconcileCanceled(ILogger logger, string controller, ObjectKey key);
 

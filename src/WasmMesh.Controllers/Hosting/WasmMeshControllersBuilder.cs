@@ -132,6 +132,24 @@ public sealed class WasmMeshControllersBuilder
         return this;
     }
 
+    /// <summary>
+    /// Drains on graceful shutdown (SIGTERM, <c>StopApplication</c>): the host's <c>ApplicationStopping</c> token is
+    /// cancelled at once (make readiness check it), then every service keeps running for <paramref name="drain"/> (the
+    /// web server serves in-flight and new requests; the leader keeps its lease), then the services stop and the lease
+    /// is released. The drain counts against the host's shutdown timeout (<c>HostOptions.ShutdownTimeout</c>, 30 s by
+    /// default): keep it longer than the drain plus the time the services take to stop. Calling it again replaces the drain period.
+    /// </summary>
+    /// <param name="drain">How long to keep serving after shutdown began; zero stops at once.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="drain"/> is negative.</exception>
+    public WasmMeshControllersBuilder UseShutdownDrain(TimeSpan drain)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(drain, TimeSpan.Zero);
+        Services.Configure<ShutdownDrain.Settings>(o => o.Drain = drain);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ShutdownDrain>());
+        return this;
+    }
+
     /// <summary>Configures leader election (in addition to the delegate given to <c>AddWasmMeshControllers</c>).</summary>
     /// <param name="configure">Configures the options.</param>
     /// <returns>This builder.</returns>

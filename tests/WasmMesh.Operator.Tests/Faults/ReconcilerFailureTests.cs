@@ -54,10 +54,30 @@ public sealed class ReconcilerFailureTests
         await f.ReconcileAsync("full", Ct);
         var after = await f.AutoWasms.GetAsync("default", "full", Ct);
 
-        Assert.Equal(ReconcileResultKind.Requeue, result.Kind);
+        // A transient failure retries after the reconciler's own backoff (1 s doubling), not at once.
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+        Assert.InRange(result.Delay, AutoWasmReconciler.TransientRetryBase, AutoWasmReconciler.TransientRetryMax);
         Assert.Equal(3, attempt);
         Assert.Equal("DiskFull", written.Status!.Conditions[0].Reason);
         Assert.Equal(written.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Reconcile_TransientFailuresInARow_DoubleTheRetryDelay()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new WasmSourceException(WasmSourceKind.Registry, "registry.example.com/team/wasm-add-header:v0.3", "the server answered 503", System.Net.HttpStatusCode.ServiceUnavailable));
+        await f.ApplyAsync(Yaml("flaky", Tag), "flaky", Ct);
+
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            delays.Add((await f.ReconcileAsync("flaky", Ct)).Delay);
+        }
+
+        // Each reconcile that starts a fetch ends Done (the work queue forgets the key), so the reconciler counts the failures.
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays);
     }
 
     [Fact]
@@ -75,7 +95,9 @@ public sealed class ReconcilerFailureTests
 
         var result = await f.ReconcileAsync("tagged", Ct);
 
-        Assert.Equal(ReconcileResultKind.Requeue, result.Kind);
+        // A transient failure retries after the reconciler's own backoff (1 s doubling), not at once.
+        Assert.Equal(ReconcileResultKind.RequeueAfter, result.Kind);
+        Assert.InRange(result.Delay, AutoWasmReconciler.TransientRetryBase, AutoWasmReconciler.TransientRetryMax);
         var aw = await f.AutoWasms.GetAsync("default", "tagged", Ct);
         Assert.Equal(AutoWasmPhase.Synced, aw.Status!.Phase);
         var reachable = Assert.Single(aw.Status.Conditions, c => c.Type == AutoWasmReconciler.SourceReachableCondition);

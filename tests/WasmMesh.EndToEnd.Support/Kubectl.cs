@@ -1,6 +1,6 @@
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>The real kubectl, pointed at a kubeconfig.</summary>
 internal sealed class Kubectl

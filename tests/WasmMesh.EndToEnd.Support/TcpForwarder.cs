@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>
 /// Forwards a fixed 127.0.0.1 port to a target port. <see cref="Stop"/> closes the listener and every open connection

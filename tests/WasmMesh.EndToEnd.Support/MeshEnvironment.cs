@@ -8,7 +8,7 @@ using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Testing;
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>
 /// A Kubernetes API test server (in this process) with the AutoWasm, EnvoyFilter and WasmPlugin CRDs, its kubeconfig,
@@ -24,7 +24,7 @@ internal partial class MeshEnvironment : IAsyncDisposable
         Kubeconfig = kubeconfig;
         Client = new k8s.Kubernetes(api.ClientConfiguration);
         Kubectl = new Kubectl(kubectl, kubeconfig);
-        AutoWasms = Client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+        AutoWasms = Client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelClusterJson.AutoWasm);
         EnvoyFilters = Client.Resource(KubernetesResourceType.Of<EnvoyFilter>(), IstioJsonContext.Default.EnvoyFilter);
     }
 

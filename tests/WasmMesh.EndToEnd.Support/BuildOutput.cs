@@ -1,6 +1,6 @@
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>Finds the samples this project builds first (ProjectReference without the assembly) in the same configuration.</summary>
 internal static class BuildOutput

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>
 /// wasmer (samples/Wasmer, built before this project) running as a real process on 127.0.0.1 and a free port, against
@@ -13,13 +13,14 @@ namespace WasmMesh.EndToEnd.Tests.Infrastructure;
 internal sealed class WasmerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly TempDirectory _cache;
+    private readonly TempDirectory? _cache;
     private readonly StringBuilder _log = new();
 
-    private WasmerProcess(Process process, TempDirectory cache, int port, string name)
+    private WasmerProcess(Process process, TempDirectory? cache, string cacheDirectory, int port, string name)
     {
         _process = process;
         _cache = cache;
+        CacheDirectory = cacheDirectory;
         Port = port;
         Name = name;
         BaseUri = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -34,9 +35,12 @@ internal sealed class WasmerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public string CacheDirectory => _cache.Path;
+    public string CacheDirectory { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>What the process printed so far (for failure messages).</summary>
     public string Log
@@ -53,11 +57,23 @@ internal sealed class WasmerProcess : IAsyncDisposable
     /// <summary>The built wasmer.dll in this test assembly's configuration (Debug or Release).</summary>
     public static string DllPath => BuildOutput.Sample("Wasmer", "wasmer.dll");
 
-    /// <summary>Starts wasmer and waits until /healthz answers (and /readyz, unless <paramref name="waitReady"/> is false).</summary>
-    public static async Task<WasmerProcess> StartAsync(string name, string kubeconfig, IEnumerable<string> extraArguments, bool waitReady = true, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts wasmer and waits until /healthz answers (and /readyz, unless <paramref name="waitReady"/> is false).
+    /// <paramref name="cacheDirectory"/> (kept on dispose) lets a restarted process find its predecessor's cache;
+    /// <paramref name="environment"/> adds variables such as POD_NAME.
+    /// </summary>
+    public static async Task<WasmerProcess> StartAsync(
+        string name,
+        string kubeconfig,
+        IEnumerable<string> extraArguments,
+        bool waitReady = true,
+        string? cacheDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        CancellationToken cancellationToken = default)
     {
         var dll = DllPath;
-        var cache = new TempDirectory("wasmer-e2e-cache");
+        var cache = cacheDirectory is null ? new TempDirectory("wasmer-e2e-cache") : null;
+        cacheDirectory ??= cache!.Path;
         var port = FreePort.Next();
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -75,15 +91,20 @@ internal sealed class WasmerProcess : IAsyncDisposable
             "--Wasmer:ListenAddress=127.0.0.1",
             "--Wasmer:AllowLoopbackSources=true",
             "--Wasmer:LeaseNamespace=default",
-            $"--Wasmer:CacheDirectory={cache.Path}",
+            $"--Wasmer:CacheDirectory={cacheDirectory}",
         }.Concat(extraArguments))
         {
             psi.ArgumentList.Add(argument);
         }
 
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("WASMER", StringComparison.OrdinalIgnoreCase) || k == "KUBECONFIG").ToList())
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("WASMER", StringComparison.OrdinalIgnoreCase) || k is "KUBECONFIG" or "POD_NAME" or "POD_NAMESPACE").ToList())
         {
             psi.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -91,7 +112,7 @@ internal sealed class WasmerProcess : IAsyncDisposable
         psi.Environment["Logging__Console__FormatterName"] = "simple";
 
         var process = new Process { StartInfo = psi };
-        var wasmer = new WasmerProcess(process, cache, port, name);
+        var wasmer = new WasmerProcess(process, cache, cacheDirectory, port, name);
         process.OutputDataReceived += (_, e) => wasmer.Append(e.Data);
         process.ErrorDataReceived += (_, e) => wasmer.Append(e.Data);
         process.Start();
@@ -178,12 +199,41 @@ internal sealed class WasmerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (graceful shutdown), as the kubelet does when a pod is deleted.</summary>
+    public async Task TerminateAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        var result = await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(result.ExitCode == 0, $"kill -TERM {_process.Id} failed: {result}");
+    }
+
+    /// <summary>Waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{this} did not exit within {timeout.TotalSeconds:0.#} s:\n{Log}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         Http.Dispose();
         _process.Dispose();
-        _cache.Dispose();
+        _cache?.Dispose();
     }
 
     public override string ToString() => $"wasmer {Name} on {BaseUri}";

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>Polls a condition with a bounded timeout (end-to-end tests observe other processes; there is no event to await).</summary>
 internal static class Poll

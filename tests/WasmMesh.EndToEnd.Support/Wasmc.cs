@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary>The wasmc CLI (samples/Wasmc, built before this project) as a real process.</summary>
 internal static partial class Wasmc

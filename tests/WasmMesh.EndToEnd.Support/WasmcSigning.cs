@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using WasmMesh.TestSupport;
 
-namespace WasmMesh.EndToEnd.Tests.Infrastructure;
+namespace WasmMesh.EndToEnd.Support;
 
 /// <summary><c>wasmc generate-key</c> and <c>wasmc sign</c> as real processes.</summary>
 internal static partial class Wasmc

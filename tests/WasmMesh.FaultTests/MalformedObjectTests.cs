@@ -1,0 +1,54 @@
+using System.Net;
+using WasmMesh.Model;
+using WasmMesh.TestSupport;
+
+namespace WasmMesh.FaultTests;
+
+/// <summary>
+/// Fault 1: one malformed AutoWasm must not stop the others. A field the model does not know (`rootId` for `rootID`, a
+/// newer CRD's field) is ignored when reading the cluster; an object that does not decode (a wrong type) is skipped with
+/// a log line naming it, and every other AutoWasm keeps syncing.
+/// </summary>
+public sealed class MalformedObjectTests(FaultMesh fixture)
+{
+    [Fact]
+    public async Task MalformedAutoWasms_UnknownFieldIgnored_UndecodableSkipped_OthersKeepSyncing_ReadinessUnaffected()
+    {
+        var env = await fixture.GetAsync();
+        var mesh = env.Mesh;
+        const string ns = "fault-malformed";
+        await mesh.CreateNamespaceAsync(ns);
+        var before = WasmModuleBuilder.Build(seed: 101);
+        var after = WasmModuleBuilder.Build(seed: 102);
+        var beforeUrl = env.Stub.Publish("malformed/before.wasm", before);
+        var afterUrl = env.Stub.Publish("malformed/after.wasm", after);
+        await mesh.Kubectl.ApplyAsync(MeshEnvironment.AutoWasmYaml(ns, "healthy", MeshEnvironment.ObjectSource(beforeUrl)));
+        await mesh.WaitForSyncedAsync(ns, "healthy", Digest.ComputeSha256(before).Hex, diagnostics: env.Diagnostics);
+
+        // `rootId` for `rootID` (a typo, or a newer CRD's field) and a port that is not a number.
+        var unknownField = MeshEnvironment.AutoWasmYaml(ns, "unknown-field", MeshEnvironment.ObjectSource(beforeUrl))
+            .Replace("    rootID: unknown-field\n", "    rootId: unknown-field\n", StringComparison.Ordinal);
+        var wrongType = MeshEnvironment.AutoWasmYaml(ns, "wrong-type", MeshEnvironment.ObjectSource(beforeUrl))
+            .Replace("      - 9080\n", "      - not-a-port\n", StringComparison.Ordinal);
+        Assert.Contains("rootId", unknownField, StringComparison.Ordinal);
+        Assert.Contains("not-a-port", wrongType, StringComparison.Ordinal);
+        await mesh.Kubectl.ApplyAsync(unknownField);
+        await mesh.Kubectl.ApplyAsync(wrongType);
+
+        // The unknown field is ignored: the object reconciles like any other.
+        await mesh.WaitForSyncedAsync(ns, "unknown-field", Digest.ComputeSha256(before).Hex, diagnostics: env.Diagnostics);
+
+        // Others keep syncing: a change to the healthy one and a new one after the bad ones.
+        await mesh.Kubectl.ApplyAsync(MeshEnvironment.AutoWasmYaml(ns, "healthy", MeshEnvironment.ObjectSource(afterUrl)));
+        await mesh.Kubectl.ApplyAsync(MeshEnvironment.AutoWasmYaml(ns, "newcomer", MeshEnvironment.ObjectSource(afterUrl)));
+        await mesh.WaitForSyncedAsync(ns, "healthy", Digest.ComputeSha256(after).Hex, diagnostics: env.Diagnostics);
+        await mesh.WaitForSyncedAsync(ns, "newcomer", Digest.ComputeSha256(after).Hex, diagnostics: env.Diagnostics);
+
+        // The undecodable object is named in the log, and nothing is written for it.
+        Assert.Contains($"{ns}/wrong-type", env.Wasmer.Log, StringComparison.Ordinal);
+        Assert.Null(await mesh.EnvoyFilters.TryGetAsync(ns, "wrong-type", TestContext.Current.CancellationToken));
+
+        using var ready = await env.Wasmer.Http.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}
