@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using WasmMesh.Model;
 using WasmMesh.TestSupport;
 
@@ -32,8 +33,18 @@ public sealed class MalformedObjectTests(FaultMesh fixture)
             .Replace("      - 9080\n", "      - not-a-port\n", StringComparison.Ordinal);
         Assert.Contains("rootId", unknownField, StringComparison.Ordinal);
         Assert.Contains("not-a-port", wrongType, StringComparison.Ordinal);
-        await mesh.Kubectl.ApplyAsync(unknownField);
-        await mesh.Kubectl.ApplyAsync(wrongType);
+        // A cluster whose CRD is older or newer than this wasmer (here: one that keeps unknown fields and checks no types)
+        // stores both objects; the API server of this mesh enforces our schema, so loosen it for the two writes.
+        await mesh.Kubectl.ApplyAsync(PermissiveCrd());
+        try
+        {
+            await mesh.Kubectl.ApplyAsync(unknownField);
+            await mesh.Kubectl.ApplyAsync(wrongType);
+        }
+        finally
+        {
+            await mesh.Kubectl.ApplyAsync(AutoWasmCrd.Yaml);
+        }
 
         // The unknown field is ignored: the object reconciles like any other.
         await mesh.WaitForSyncedAsync(ns, "unknown-field", Digest.ComputeSha256(before).Hex, diagnostics: env.Diagnostics);
@@ -50,5 +61,20 @@ public sealed class MalformedObjectTests(FaultMesh fixture)
 
         using var ready = await env.Wasmer.Http.GetAsync(new Uri("/readyz", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    /// <summary>The AutoWasm CRD with every version's schema replaced by one that preserves unknown fields and checks no types.</summary>
+    private static string PermissiveCrd()
+    {
+        var crd = AutoWasmCrd.Manifest;
+        foreach (var version in crd["spec"]!["versions"]!.AsArray())
+        {
+            version!["schema"] = new JsonObject
+            {
+                ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+            };
+        }
+
+        return crd.ToJsonString();
     }
 }
