@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Connections;
 using WasmMesh.Controllers;
+using WasmMesh.Kubernetes;
+using WasmMesh.Model;
 using WasmMesh.Operator;
 using WasmMesh.Testing;
 using Wasmer;
@@ -158,7 +160,7 @@ var app = builder.Build();
 
 app.MapWasmModules();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
-app.MapGet("/readyz", (AutoWasmStore store) => store.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));
+app.MapGet("/readyz", (Informer<AutoWasm> informer) => informer.HasSynced ? Results.Text("ready\n") : Results.Text("waiting for the AutoWasm informer to sync\n", statusCode: 503));
 app.MapWasmMeshMetrics();
 
 try

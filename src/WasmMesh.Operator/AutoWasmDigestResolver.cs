@@ -8,7 +8,7 @@ namespace WasmMesh.Operator;
 /// source request pinned to that digest (and to the recorded manifest digest for registry tags, so a moved tag
 /// cannot substitute other bytes).
 /// </summary>
-public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
+internal sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
 {
     private readonly AutoWasmStore _store;
     private readonly WasmSourceRequestFactory _requests;

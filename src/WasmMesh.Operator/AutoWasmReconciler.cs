@@ -33,7 +33,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed class AutoWasmReconciler : IReconciler
+internal sealed class AutoWasmReconciler : IReconciler
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
