@@ -54,6 +54,12 @@ if (settingProblems.Count > 0)
     return Fail(settingProblems);
 }
 
+var (mirrors, mirrorProblems) = await WasmerMirrors.LoadAsync(settings, stopping.Token);
+if (mirrorProblems.Count > 0)
+{
+    return Fail(mirrorProblems);
+}
+
 KubernetesTestServer? devServer = null;
 string? kubeconfig = settings.Kubeconfig;
 if (dev)
@@ -122,6 +128,22 @@ builder.Services.AddWasmMeshServing()
         o.MaxModuleSizeRemedy = "raise --Wasmer:MaxModuleBytes if a module this large is expected";
     })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
+if (!mirrors.IsEmpty)
+{
+    builder.Services.AddWasmMeshOciMirrors(mirrors);
+}
+
+if (settings.ServeReferencedOnly || settings.RequireModuleToken)
+{
+    builder.Services.AddWasmMeshServingProtection(o =>
+    {
+        o.ServeReferencedOnly = settings.ServeReferencedOnly;
+        o.RequireToken = settings.RequireModuleToken;
+        o.TokenKeyFile = settings.ModuleTokenKeyFile;
+        o.PreviousKeyValidity = settings.ModuleTokenPreviousKeyValidity;
+    });
+}
+
 builder.Services.AddWasmMeshTelemetry(o =>
 {
     o.ServiceName = "wasmer";

@@ -83,4 +83,22 @@ internal sealed class WasmerOptions
 
     /// <summary>Whether modules are checked (ABI export, imports Envoy provides) before anything is written; default true.</summary>
     public bool Preflight { get; set; } = true;
+
+    /// <summary>An ImageDigestMirrorSet/ImageTagMirrorSet file (YAML or JSON) whose mirror rules registry sources follow; default none.</summary>
+    public string? MirrorsFile { get; set; }
+
+    /// <summary>A containerd hosts.toml directory (<c>&lt;host&gt;/hosts.toml</c> per registry) whose mirrors registry sources follow; default none.</summary>
+    public string? MirrorHostsDirectory { get; set; }
+
+    /// <summary>Serve only modules some AutoWasm references (never other cached digests); default false.</summary>
+    public bool ServeReferencedOnly { get; set; }
+
+    /// <summary>Serve modules only at /wasm/&lt;sha256&gt;/&lt;token&gt; with a per-namespace token, written into the outputs; default false.</summary>
+    public bool RequireModuleToken { get; set; }
+
+    /// <summary>The token key file (a mounted Secret, at least 32 bytes); read again every 30 s, a changed key rotates.</summary>
+    public string? ModuleTokenKeyFile { get; set; }
+
+    /// <summary>How long tokens of the previous key stay valid after a rotation; default 15 minutes.</summary>
+    public TimeSpan ModuleTokenPreviousKeyValidity { get; set; } = TimeSpan.FromMinutes(15);
 }

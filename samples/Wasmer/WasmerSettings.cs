@@ -47,6 +47,12 @@ internal static class WasmerSettings
         new("RetryMaxInterval", "00:00:30", "largest back-off of Envoy's remote fetch retries"),
         new("Preflight", "true", "check each module's ABI export and imports before anything is written"),
         new("OtlpEndpoint", "none (or $OTEL_EXPORTER_OTLP_ENDPOINT)", "OTLP collector for traces and metrics, e.g. http://otel-collector:4317"),
+        new("MirrorsFile", "none", "ImageDigestMirrorSet/ImageTagMirrorSet file (YAML or JSON) registry sources follow"),
+        new("MirrorHostsDirectory", "none", "containerd hosts.toml directory (<host>/hosts.toml) registry sources follow"),
+        new("ServeReferencedOnly", "false", "serve only modules some AutoWasm references, never other cached digests"),
+        new("RequireModuleToken", "false", "serve modules only at /wasm/<sha256>/<token> (per-namespace HMAC token written into the outputs)"),
+        new("ModuleTokenKeyFile", "none (required with RequireModuleToken)", "token key file, e.g. a mounted Secret (>= 32 bytes; re-read every 30 s, a new key rotates)"),
+        new("ModuleTokenPreviousKeyValidity", "00:15:00", "how long tokens of the previous key stay valid after a rotation (> TagResolveInterval)"),
     ];
 
     /// <summary>The <c>--help</c> text.</summary>
@@ -194,6 +200,11 @@ internal static class WasmerSettings
             yield return $"{Section}:OtlpEndpoint: '{otlp}' must be an http:// or https:// URL, e.g. http://otel-collector:4317";
         }
 
+        foreach (var problem in ValidateSupplyChain(o))
+        {
+            yield return problem;
+        }
+
         if (!dev)
         {
             if (o.Kubeconfig is { Length: > 0 } kubeconfig)
@@ -207,6 +218,34 @@ internal static class WasmerSettings
             {
                 yield return problem;
             }
+        }
+    }
+
+    /// <summary>Mirror and endpoint protection settings.</summary>
+    private static IEnumerable<string> ValidateSupplyChain(WasmerOptions o)
+    {
+        if (o.MirrorsFile is { Length: > 0 } mirrors && !File.Exists(mirrors))
+        {
+            yield return $"{Section}:MirrorsFile: the file '{mirrors}' does not exist";
+        }
+
+        if (o.MirrorHostsDirectory is { Length: > 0 } hosts && !Directory.Exists(hosts))
+        {
+            yield return $"{Section}:MirrorHostsDirectory: '{hosts}' is not a directory";
+        }
+
+        if (o.RequireModuleToken && string.IsNullOrEmpty(o.ModuleTokenKeyFile))
+        {
+            yield return $"{Section}:ModuleTokenKeyFile: required with RequireModuleToken; point it at a key file (e.g. a Secret volume holding 'openssl rand -base64 48')";
+        }
+        else if (o.ModuleTokenKeyFile is { Length: > 0 } key && !File.Exists(key))
+        {
+            yield return $"{Section}:ModuleTokenKeyFile: the file '{key}' does not exist";
+        }
+
+        if (o.RequireModuleToken && o.ModuleTokenPreviousKeyValidity <= o.TagResolveInterval)
+        {
+            yield return $"{Section}:ModuleTokenPreviousKeyValidity: {o.ModuleTokenPreviousKeyValidity} must be longer than TagResolveInterval ({o.TagResolveInterval}), the longest an output waits to be rewritten with a new token";
         }
     }
 

@@ -18,10 +18,14 @@ internal sealed class WasmModuleEndpoint(
     ModuleMemoryCache memory,
     IOptions<WasmServingOptions> options,
     ServingMetrics metrics,
+    ModuleAccessGate gate,
     ILogger<WasmModuleEndpoint> logger)
 {
     /// <summary>The route parameter holding the digest.</summary>
     public const string RouteParameter = "sha256";
+
+    /// <summary>The route parameter holding the access token of <c>/wasm/{sha256}/{token}</c>.</summary>
+    public const string TokenParameter = "token";
 
     private static readonly StringValues CacheControlValue = new(WasmServingOptions.ImmutableCacheControl);
     private static readonly StringValues ContentTypeValue = new(WasmServingOptions.WasmContentType);
@@ -49,6 +53,13 @@ internal sealed class WasmModuleEndpoint(
         if (!Digest.TryFromSha256Hex(context.Request.RouteValues[RouteParameter] as string, out var digest))
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "a module is named by the sha256 of its bytes: 64 lowercase hex digits, e.g. /wasm/750d63889653e7117fcbc0831f10f0e1d3f7ec0c82fe5787b71d08a783e3393f").ConfigureAwait(false);
+            return;
+        }
+
+        // Checked before the cache is consulted or filled, and answered like an unknown digest: a refusal tells nothing.
+        if (!gate.Allows(digest, context.Request.RouteValues[TokenParameter] as string))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"no module with sha256 {digest.Hex} is known here").ConfigureAwait(false);
             return;
         }
 

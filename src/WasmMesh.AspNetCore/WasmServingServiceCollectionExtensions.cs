@@ -30,6 +30,8 @@ public static class WasmServingServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<ServingMetrics>();
         services.TryAddSingleton<ModuleMemoryCache>();
+        services.AddOptions<WasmServingProtectionOptions>();
+        services.TryAddSingleton<ModuleAccessGate>();
         services.TryAddSingleton<WasmModuleEndpoint>();
         return builder;
     }

@@ -93,8 +93,9 @@ public sealed class EnvoyFilterBuilder
 
     /// <summary>The module URI for a digest, as written into the EnvoyFilter.</summary>
     /// <param name="sha256">The module's sha256.</param>
+    /// <param name="accessToken">The access token a protected endpoint requires (<c>/wasm/&lt;sha256&gt;/&lt;token&gt;</c>), or <see langword="null"/>.</param>
     /// <returns>The URI.</returns>
-    public string ModuleUri(Digest sha256) => _uriPrefix + RequireSha256(sha256);
+    public string ModuleUri(Digest sha256, string? accessToken = null) => _uriPrefix + RequireSha256(sha256) + TokenSuffix(accessToken);
 
     /// <summary>The VM ID used when an AutoWasm names none: <c>&lt;namespace&gt;.&lt;name&gt;</c>.</summary>
     /// <param name="resource">The AutoWasm.</param>
@@ -122,17 +123,19 @@ public sealed class EnvoyFilterBuilder
 
     /// <summary>The module URL the istio-agent fetches (ECDS, WasmPlugin, TrafficExtension): scheme, service FQDN, port, digest.</summary>
     /// <param name="sha256">The module's sha256.</param>
+    /// <param name="accessToken">The access token a protected endpoint requires (<c>/wasm/&lt;sha256&gt;/&lt;token&gt;</c>), or <see langword="null"/>.</param>
     /// <returns>E.g. <c>http://wasmer.istio-system.svc.cluster.local:8081/wasm/&lt;sha256&gt;</c>.</returns>
-    public string AgentModuleUrl(Digest sha256)
-        => $"{(string.IsNullOrEmpty(_options.UriScheme) ? "http" : _options.UriScheme)}://{_options.ServiceName}.{_options.ServiceNamespace}.svc.{_options.ClusterDomain}:{_options.ServicePort.ToString(CultureInfo.InvariantCulture)}/wasm/{RequireSha256(sha256)}";
+    public string AgentModuleUrl(Digest sha256, string? accessToken = null)
+        => $"{(string.IsNullOrEmpty(_options.UriScheme) ? "http" : _options.UriScheme)}://{_options.ServiceName}.{_options.ServiceNamespace}.svc.{_options.ClusterDomain}:{_options.ServicePort.ToString(CultureInfo.InvariantCulture)}/wasm/{RequireSha256(sha256)}{TokenSuffix(accessToken)}";
 
     /// <summary>Builds the EnvoyFilter for an AutoWasm whose module has the given sha256.</summary>
     /// <param name="resource">A valid AutoWasm (see <c>AutoWasmValidator</c>).</param>
     /// <param name="sha256">The sha256 of the module bytes.</param>
+    /// <param name="accessToken">The access token a protected endpoint requires in the module URL, or <see langword="null"/>.</param>
     /// <returns>The EnvoyFilter, named and namespaced as the AutoWasm.</returns>
-    /// <exception cref="ArgumentException">The AutoWasm has no name, or the digest is not sha256.</exception>
+    /// <exception cref="ArgumentException">The AutoWasm has no name, the digest is not sha256, or the token is not URL-safe.</exception>
     /// <exception cref="IstioOutputException">The phase cannot be anchored in the AutoWasm's context.</exception>
-    public EnvoyFilter Build(AutoWasm resource, Digest sha256) => Build(resource, sha256, ecds: false);
+    public EnvoyFilter Build(AutoWasm resource, Digest sha256, string? accessToken = null) => Build(resource, sha256, ecds: false, accessToken);
 
     /// <summary>
     /// Builds the ECDS form of the EnvoyFilter: an <c>EXTENSION_CONFIG</c> patch carrying the Wasm configuration (its
@@ -141,11 +144,28 @@ public sealed class EnvoyFilterBuilder
     /// </summary>
     /// <param name="resource">A valid AutoWasm.</param>
     /// <param name="sha256">The sha256 of the module bytes.</param>
+    /// <param name="accessToken">The access token a protected endpoint requires in the module URL, or <see langword="null"/>.</param>
     /// <returns>The EnvoyFilter.</returns>
     /// <exception cref="IstioOutputException">The phase cannot be anchored in the AutoWasm's context.</exception>
-    public EnvoyFilter BuildEcds(AutoWasm resource, Digest sha256) => Build(resource, sha256, ecds: true);
+    public EnvoyFilter BuildEcds(AutoWasm resource, Digest sha256, string? accessToken = null) => Build(resource, sha256, ecds: true, accessToken);
 
-    private EnvoyFilter Build(AutoWasm resource, Digest sha256, bool ecds)
+    /// <summary>The path segment a module access token adds; tokens are URL-safe (base64url), anything else is refused.</summary>
+    private static string TokenSuffix(string? accessToken)
+    {
+        if (accessToken is null)
+        {
+            return string.Empty;
+        }
+
+        if (accessToken.Length == 0 || accessToken.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw new ArgumentException("a module access token must be a non-empty base64url string", nameof(accessToken));
+        }
+
+        return "/" + accessToken;
+    }
+
+    private EnvoyFilter Build(AutoWasm resource, Digest sha256, bool ecds, string? accessToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var name = resource.Metadata.Name;
@@ -175,7 +195,7 @@ public sealed class EnvoyFilterBuilder
                 {
                     Remote = new RemoteDataSource
                     {
-                        HttpUri = new HttpUri { Uri = ecds ? AgentModuleUrl(sha256) : _uriPrefix + hex, Cluster = _cluster, Timeout = _timeout },
+                        HttpUri = new HttpUri { Uri = ecds ? AgentModuleUrl(sha256, accessToken) : _uriPrefix + hex + TokenSuffix(accessToken), Cluster = _cluster, Timeout = _timeout },
                         Sha256 = hex,
                         RetryPolicy = _retryPolicy,
                     },

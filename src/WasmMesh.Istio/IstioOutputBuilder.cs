@@ -63,9 +63,10 @@ public sealed class IstioOutputBuilder
     /// <param name="resource">A valid AutoWasm.</param>
     /// <param name="sha256">The module's sha256.</param>
     /// <param name="kind">The output kind.</param>
+    /// <param name="accessToken">The access token a protected endpoint requires in the module URL (<c>/wasm/&lt;sha256&gt;/&lt;token&gt;</c>), or <see langword="null"/>.</param>
     /// <returns>The resource and notes.</returns>
     /// <exception cref="IstioOutputException">The AutoWasm cannot be written as <paramref name="kind"/> for the target release.</exception>
-    public IstioOutput Build(AutoWasm resource, Digest sha256, IstioOutputKind kind)
+    public IstioOutput Build(AutoWasm resource, Digest sha256, IstioOutputKind kind, string? accessToken = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var outputName = IstioFilterChain.OutputName(kind);
@@ -78,10 +79,10 @@ public sealed class IstioOutputBuilder
         var notes = new List<string>();
         IIstioResource built = kind switch
         {
-            IstioOutputKind.EnvoyFilter => _envoyFilters.Build(resource, sha256),
-            IstioOutputKind.EnvoyFilterEcds => _envoyFilters.BuildEcds(resource, sha256),
-            IstioOutputKind.WasmPlugin => BuildWasmPlugin(resource, sha256, notes),
-            IstioOutputKind.TrafficExtension => BuildTrafficExtension(resource, sha256, notes),
+            IstioOutputKind.EnvoyFilter => _envoyFilters.Build(resource, sha256, accessToken),
+            IstioOutputKind.EnvoyFilterEcds => _envoyFilters.BuildEcds(resource, sha256, accessToken),
+            IstioOutputKind.WasmPlugin => BuildWasmPlugin(resource, sha256, accessToken, notes),
+            IstioOutputKind.TrafficExtension => BuildTrafficExtension(resource, sha256, accessToken, notes),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown output kind"),
         };
 
@@ -104,7 +105,7 @@ public sealed class IstioOutputBuilder
         return new IstioOutput(kind, built, notes);
     }
 
-    private WasmPlugin BuildWasmPlugin(AutoWasm resource, Digest sha256, List<string> notes)
+    private WasmPlugin BuildWasmPlugin(AutoWasm resource, Digest sha256, string? accessToken, List<string> notes)
     {
         var filter = resource.Spec.Filter;
         return new WasmPlugin
@@ -113,7 +114,7 @@ public sealed class IstioOutputBuilder
             Spec = new WasmPluginSpec
             {
                 Selector = Selector(resource),
-                Url = _envoyFilters.AgentModuleUrl(sha256),
+                Url = _envoyFilters.AgentModuleUrl(sha256, accessToken),
                 Sha256 = sha256.Hex,
                 ImagePullPolicy = "IfNotPresent",
                 PluginName = string.IsNullOrEmpty(filter.RootId) ? null : filter.RootId,
@@ -126,7 +127,7 @@ public sealed class IstioOutputBuilder
         };
     }
 
-    private TrafficExtension BuildTrafficExtension(AutoWasm resource, Digest sha256, List<string> notes)
+    private TrafficExtension BuildTrafficExtension(AutoWasm resource, Digest sha256, string? accessToken, List<string> notes)
     {
         var filter = resource.Spec.Filter;
         return new TrafficExtension
@@ -140,7 +141,7 @@ public sealed class IstioOutputBuilder
                 Match = Match(filter, IstioRelease.Oldest, "TrafficExtension", notes),
                 Wasm = new WasmExtension
                 {
-                    Url = _envoyFilters.AgentModuleUrl(sha256),
+                    Url = _envoyFilters.AgentModuleUrl(sha256, accessToken),
                     Sha256 = sha256.Hex,
                     ImagePullPolicy = "IfNotPresent",
                     PluginName = string.IsNullOrEmpty(filter.RootId) ? null : filter.RootId,

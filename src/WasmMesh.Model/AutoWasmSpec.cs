@@ -21,4 +21,8 @@ public sealed record AutoWasmSpec
     /// <summary>The kind of Istio resource to write; when unset, wasmer's default (EnvoyFilter unless configured otherwise).</summary>
     [JsonPropertyName("output")]
     public IstioOutputKind? Output { get; init; }
+
+    /// <summary>Signature verification of the module; without it modules are deployed unsigned.</summary>
+    [JsonPropertyName("verify")]
+    public VerifySpec? Verify { get; init; }
 }

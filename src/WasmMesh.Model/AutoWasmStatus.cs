@@ -44,4 +44,8 @@ public sealed record AutoWasmStatus
     [JsonPropertyName("lastSyncTime")]
     [JsonConverter(typeof(KubernetesTimeConverter))]
     public DateTimeOffset? LastSyncTime { get; init; }
+
+    /// <summary>Where the module was actually fetched from: a mirror's reference, or the source itself.</summary>
+    [JsonPropertyName("fetchedFrom")]
+    public string? FetchedFrom { get; init; }
 }

@@ -13,6 +13,7 @@ namespace WasmMesh.Model;
 [JsonSerializable(typeof(AutoWasmStatus))]
 [JsonSerializable(typeof(k8s.Models.V1ObjectMeta))]
 [JsonSerializable(typeof(LabelMap))]
+[JsonSerializable(typeof(PublicKeyReference))]
 [JsonSerializable(typeof(StatusCondition))]
 [JsonSerializable(typeof(k8s.Models.V1OwnerReference))]
 [JsonSerializable(typeof(OutputReference))]

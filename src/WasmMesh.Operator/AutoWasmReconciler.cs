@@ -33,7 +33,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-internal sealed class AutoWasmReconciler : IReconciler
+internal sealed partial class AutoWasmReconciler : IReconciler
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";
@@ -76,6 +76,8 @@ internal sealed class AutoWasmReconciler : IReconciler
     /// <param name="options">Operator options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="verifier">Checks signatures for AutoWasms with <c>spec.verify</c>; without one, such AutoWasms fail closed.</param>
+    /// <param name="accessTokens">Makes the access tokens a protected serving endpoint requires in module URLs; none by default.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
         IKubernetes kubernetes,
@@ -84,7 +86,9 @@ internal sealed class AutoWasmReconciler : IReconciler
         IWasmCacheRetention retention,
         IOptions<AutoWasmOperatorOptions> options,
         TimeProvider time,
-        ILogger<AutoWasmReconciler> logger)
+        ILogger<AutoWasmReconciler> logger,
+        AutoWasmSignatureVerifier? verifier = null,
+        IWasmModuleAccessTokens? accessTokens = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
@@ -96,6 +100,8 @@ internal sealed class AutoWasmReconciler : IReconciler
         _requests = requests;
         _modules = modules;
         _retention = retention;
+        _verifier = verifier;
+        _accessTokens = accessTokens;
         _options = options.Value;
         _builder = new IstioOutputBuilder(_options.EnvoyFilter);
         _time = time;
@@ -112,6 +118,7 @@ internal sealed class AutoWasmReconciler : IReconciler
             foreach (var stale in _resolved.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)))
             {
                 _resolved.TryRemove(stale, out _);
+                _verifications.TryRemove(stale, out _);
             }
 
             await DeleteOrphanAsync(request, cancellationToken).ConfigureAwait(false);
@@ -134,11 +141,22 @@ internal sealed class AutoWasmReconciler : IReconciler
             return ReconcileResult.Done; // not retried: a spec change triggers the next reconcile
         }
 
-        WasmModuleResult module;
+        if (model.Spec.Verify is not null && _verifier is null)
+        {
+            // Fail closed: a signature requirement this controller does not check must never deploy an unverified module.
+            const string unsupported = "spec.verify: signature verification is not available in this controller; nothing is fetched or written for this AutoWasm (remove spec.verify to deploy unsigned modules)";
+            Log.Invalid(_logger, key, unsupported);
+            await SetFailedAsync(resource, "VerificationUnavailable", unsupported, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        WasmModuleResult? module;
+        SignatureCheck? signature = null;
         try
         {
-            module = await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false)
-                ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false);
+            (module, signature) = model.Spec.Verify is null
+                ? (await RecentlyResolvedAsync(resource, cancellationToken).ConfigureAwait(false) ?? await ResolveAsync(resource, model, cancellationToken).ConfigureAwait(false), null)
+                : await FetchVerifiedAsync(resource, model, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WasmMeshException or HttpRequestException or IOException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -154,6 +172,11 @@ internal sealed class AutoWasmReconciler : IReconciler
             Log.FetchFailed(_logger, key, reason, failure);
             await SetFailedAsync(resource, reason, failure, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Requeue;
+        }
+
+        if (module is null)
+        {
+            return await RefuseUnverifiedAsync(key, resource, signature!, cancellationToken).ConfigureAwait(false);
         }
 
         var followsTag = model.Spec.Filter.Source.Registry is { } registry && ImageReference.Parse(registry.Image).Digest is null;
@@ -177,9 +200,10 @@ internal sealed class AutoWasmReconciler : IReconciler
         }
 
         IstioOutput output;
+        var accessToken = _accessTokens?.TokenFor(resource.NamespaceOrDefault, module.Sha256);
         try
         {
-            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput));
+            output = _builder.Build(model, module.Sha256, IstioOutputBuilder.OutputFor(model, _options.DefaultOutput), accessToken);
         }
         catch (IstioOutputException e)
         {
@@ -219,6 +243,11 @@ internal sealed class AutoWasmReconciler : IReconciler
             conditions.Add(Condition(resource, PhaseAnchorCondition, "Unknown", "AnchorNeedsPolicy", string.Join("; ", output.Notes)));
         }
 
+        if (signature is not null)
+        {
+            conditions.Add(VerifiedCondition(resource, signature));
+        }
+
         var previousSha = resource.Status?.Sha256;
         var status = new AutoWasmStatus
         {
@@ -230,12 +259,18 @@ internal sealed class AutoWasmReconciler : IReconciler
             EnvoyFilter = desired.Kind == Istio.EnvoyFilters.EnvoyFilter.KindValue ? desired.Metadata.Name : null,
             Resource = output.Reference,
             Conditions = conditions.ToArray(),
+            FetchedFrom = module.FetchedFrom ?? (previousSha == module.Sha256 ? resource.Status?.FetchedFrom : null),
         };
 
         var statusWritten = await WriteStatusAsync(resource, status, forceTime: action != "unchanged", cancellationToken).ConfigureAwait(false);
         if (statusWritten || action != "unchanged")
         {
             Log.Synced(_logger, key, module.Sha256.Hex, action);
+        }
+
+        if (signature is { Verified: false })
+        {
+            await ReportAuditAsync(key, resource, module, signature, cancellationToken).ConfigureAwait(false);
         }
 
         if (resource.Status?.Phase != AutoWasmPhase.Synced || previousSha != module.Sha256)
@@ -247,7 +282,8 @@ internal sealed class AutoWasmReconciler : IReconciler
             }
         }
 
-        return followsTag ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
+        // Outputs that carry access tokens are rewritten every interval, so a rotated key reaches them within its window.
+        return followsTag || accessToken is not null ? ReconcileResult.RequeueAfter(_options.TagResolveInterval) : ReconcileResult.Done;
     }
 
     /// <summary>
@@ -337,19 +373,21 @@ internal sealed class AutoWasmReconciler : IReconciler
         }
     }
 
-    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken)
+    private async Task SetFailedAsync(AutoWasm resource, string reason, string message, CancellationToken cancellationToken, StatusCondition? extraCondition = null, bool keepDigests = true)
     {
         var previous = resource.Status;
+        keepDigests &= reason != "InvalidSpec";
         var status = new AutoWasmStatus
         {
             Phase = AutoWasmPhase.Failed,
             Message = message,
             ObservedGeneration = resource.Metadata.Generation,
-            Sha256 = reason == "InvalidSpec" ? null : previous?.Sha256,
-            ManifestDigest = reason == "InvalidSpec" ? null : previous?.ManifestDigest,
+            Sha256 = keepDigests ? previous?.Sha256 : null,
+            ManifestDigest = keepDigests ? previous?.ManifestDigest : null,
             EnvoyFilter = reason == "InvalidSpec" ? null : previous?.EnvoyFilter,
             Resource = reason == "InvalidSpec" ? null : previous?.Resource,
-            Conditions = [Condition(resource, ReadyCondition, "False", reason, message)],
+            FetchedFrom = keepDigests ? previous?.FetchedFrom : null,
+            Conditions = extraCondition is null ? [Condition(resource, ReadyCondition, "False", reason, message)] : [Condition(resource, ReadyCondition, "False", reason, message), extraCondition],
         };
 
         if (await WriteStatusAsync(resource, status, forceTime: false, cancellationToken).ConfigureAwait(false))

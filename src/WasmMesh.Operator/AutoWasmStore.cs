@@ -1,5 +1,6 @@
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
+using WasmMesh.Sources;
 
 namespace WasmMesh.Operator;
 
@@ -7,7 +8,7 @@ namespace WasmMesh.Operator;
 /// The informer-backed cache of AutoWasm resources. It runs on every replica (leader or not): the reconciler reads
 /// from it, and the serving endpoint uses it to map a digest back to the AutoWasm that names it.
 /// </summary>
-internal sealed class AutoWasmStore : IAsyncDisposable
+internal sealed class AutoWasmStore : IAsyncDisposable, IWasmModuleReferences
 {
     /// <summary>Creates the store over an informer (not yet started).</summary>
     /// <param name="informer">The AutoWasm informer.</param>
@@ -63,6 +64,21 @@ internal sealed class AutoWasmStore : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> NamespacesReferencing(Digest sha256)
+    {
+        var namespaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var resource in Informer.List())
+        {
+            if (resource.Status?.Sha256 == sha256 && resource.Spec is not null)
+            {
+                namespaces.Add(resource.NamespaceOrDefault);
+            }
+        }
+
+        return namespaces;
     }
 
     /// <inheritdoc />

@@ -50,6 +50,9 @@ public static class OperatorServiceCollectionExtensions
         services.TryAddSingleton(sp => new AutoWasmStore(sp.GetRequiredService<Informer<AutoWasm>>()));
         services.AddHostedService<AutoWasmInformerService>();
         services.TryAddSingleton<WasmSourceRequestFactory>();
+        services.TryAddSingleton<IWasmModuleReferences>(sp => sp.GetRequiredService<AutoWasmStore>());
+        services.TryAddSingleton<ISecretDataReader>(sp => new KubernetesSecretDataReader(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton<AutoWasmSignatureVerifier>();
         services.RemoveAll<IWasmDigestResolver>();
         services.AddSingleton<IWasmDigestResolver, AutoWasmDigestResolver>();
 

@@ -15,8 +15,11 @@ internal interface IRegistryModuleSource
 /// the bytes itself, <see cref="VerifiedSha256"/> names their sha256 once the end of <see cref="Content"/> was read,
 /// so that they are not hashed a second time.
 /// </summary>
-internal sealed class RegistryModule(Digest manifestDigest, string layout, Stream content, IAsyncDisposable owner, Func<Digest?>? verifiedSha256 = null) : IAsyncDisposable
+internal sealed class RegistryModule(Digest manifestDigest, string layout, Stream content, IAsyncDisposable owner, Func<Digest?>? verifiedSha256 = null, string? fetchedFrom = null) : IAsyncDisposable
 {
+    /// <summary>The reference the bytes were pulled from (a mirror's, when a mirror served them).</summary>
+    public string? FetchedFrom { get; } = fetchedFrom;
+
     public Func<Digest?>? VerifiedSha256 { get; } = verifiedSha256;
 
     public Digest ManifestDigest { get; } = manifestDigest;

@@ -26,6 +26,18 @@ public interface IWasmModuleProvider
     Task<WasmModuleResult> EnsureAsync(WasmSourceRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Resolves the manifest digest a registry source names, without fetching the module (a digest reference is
+    /// returned as given): check a signature of that digest, then pass <see cref="EnsureAsync"/> a request pinned to it,
+    /// so that what is fetched is exactly what was checked. Follows the registered registry mirrors.
+    /// </summary>
+    /// <param name="request">A registry source.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The manifest digest.</returns>
+    /// <exception cref="ArgumentException">The request is not a registry source.</exception>
+    /// <exception cref="WasmSourceException">The registry could not be read.</exception>
+    Task<Digest> ResolveManifestAsync(WasmSourceRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Finds a verified module by its sha256: from the cache when present, otherwise by asking the
     /// registered <see cref="IWasmDigestResolver"/> for its source and fetching it (once, however many
     /// callers ask).

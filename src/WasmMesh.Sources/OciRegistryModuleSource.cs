@@ -33,11 +33,11 @@ internal sealed class OciRegistryModuleSource(IWasmRegistryClient client) : IReg
             throw translated;
         }
 
-        return new RegistryModule(pull.ManifestDigest, pull.Layout.ToString(), new TranslatingStream(pull.Content, image), pull, () => pull.WasmSha256);
+        return new RegistryModule(pull.ManifestDigest, pull.Layout.ToString(), new TranslatingStream(pull.Content, image), pull, () => pull.WasmSha256, pull.Reference.ToString());
     }
 
     /// <summary>The credentials a pull secret holds for the image's registry; <see langword="null"/> for anonymous (or the registered provider).</summary>
-    private static RegistryCredentials? CredentialsFor(ImageReference image, ReadOnlyMemory<byte> pullSecret)
+    internal static RegistryCredentials? CredentialsFor(ImageReference image, ReadOnlyMemory<byte> pullSecret)
     {
         if (pullSecret.IsEmpty)
         {

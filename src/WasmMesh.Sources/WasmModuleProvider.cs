@@ -51,6 +51,17 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
             .WaitAsync(cancellationToken);
     }
 
+    public async Task<Digest> ResolveManifestAsync(WasmSourceRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Kind != WasmSourceKind.Registry)
+        {
+            throw new ArgumentException("only registry sources have a manifest digest", nameof(request));
+        }
+
+        return request.Image!.Digest ?? await _registry.ResolveAsync(request.Image, request.PullSecret, cancellationToken).ConfigureAwait(false);
+    }
+
     public ValueTask<WasmModuleResult?> FindAsync(Digest sha256, CancellationToken cancellationToken = default)
         => FindAsync(sha256, fillOnDemand: true, cancellationToken);
 
@@ -205,7 +216,7 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
         await using (response.ConfigureAwait(false))
         {
             var module = await _cache.StoreAsync(response.Content, null, request.Description, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
-            return module with { SourceKind = WasmSourceKind.Object, Downloaded = true };
+            return module with { SourceKind = WasmSourceKind.Object, Downloaded = true, FetchedFrom = request.Description };
         }
     }
 
@@ -238,7 +249,7 @@ internal sealed class WasmModuleProvider : IWasmModuleProvider, IDisposable
             var subject = $"{image} ({pull.Layout})";
             var module = await _cache.StoreAsync(pull.Content, pull.VerifiedSha256, subject, request.ExpectedSha256, cancellationToken).ConfigureAwait(false);
             _cache.Manifests.Record(pull.ManifestDigest, module.Sha256, pull.Layout);
-            return module with { SourceKind = WasmSourceKind.Registry, ManifestDigest = pull.ManifestDigest, Layout = pull.Layout, Downloaded = true };
+            return module with { SourceKind = WasmSourceKind.Registry, ManifestDigest = pull.ManifestDigest, Layout = pull.Layout, Downloaded = true, FetchedFrom = pull.FetchedFrom };
         }
     }
 

@@ -28,6 +28,12 @@ public sealed record WasmModuleResult
     /// <summary>How the module was stored in the registry (the OCI layout that was read); <see langword="null"/> otherwise.</summary>
     public string? Layout { get; init; }
 
+    /// <summary>
+    /// Where the bytes were downloaded from: the registry reference that served them (a mirror's when a mirror did),
+    /// or the object URL without credentials or query; <see langword="null"/> when they were already cached.
+    /// </summary>
+    public string? FetchedFrom { get; init; }
+
     /// <summary>Whether the bytes were downloaded to satisfy this request (<see langword="false"/>: they were already cached).</summary>
     public bool Downloaded { get; init; }
 

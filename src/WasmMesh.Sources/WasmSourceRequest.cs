@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using WasmMesh.Oci;
 
 namespace WasmMesh.Sources;
 
@@ -89,6 +90,15 @@ public sealed record WasmSourceRequest
         ValidatePin(sha256);
         return new WasmSourceRequest(Kind, Image, Url, PullSecret, sha256);
     }
+
+    /// <summary>
+    /// The credentials the pull secret holds for the image's registry, for calls to that registry beside the fetch (e.g.
+    /// reading its signatures); <see langword="null"/> for object sources and anonymous pulls. Never log them.
+    /// </summary>
+    /// <returns>The credentials, or <see langword="null"/>.</returns>
+    /// <exception cref="WasmSourceException">The pull secret is not a valid <c>.dockerconfigjson</c> payload.</exception>
+    public RegistryCredentials? GetRegistryCredentials()
+        => Kind == WasmSourceKind.Registry ? OciRegistryModuleSource.CredentialsFor(Image!, PullSecret) : null;
 
     /// <inheritdoc />
     public override string ToString() => ExpectedSha256 is { } pin ? $"{Kind.ToString().ToLowerInvariant()} {Description} (sha256 {pin.Hex})" : $"{Kind.ToString().ToLowerInvariant()} {Description}";

@@ -38,6 +38,7 @@ public static class WasmSourcesServiceCollectionExtensions
         services.TryAddSingleton<IWasmModuleCache>(sp => sp.GetRequiredService<WasmModuleCache>());
         services.TryAddSingleton<IWasmCacheRetention>(sp => sp.GetRequiredService<WasmModuleCache>());
         services.TryAddSingleton<ObjectSource>();
+        services.TryAddSingleton<IDetachedSignatureSource, DetachedSignatureSource>();
         if (!services.Any(d => d.ServiceType == typeof(WasmMesh.Oci.IWasmRegistryClient)))
         {
             services.AddWasmMeshOci();

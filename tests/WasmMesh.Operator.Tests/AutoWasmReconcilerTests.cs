@@ -98,6 +98,23 @@ public sealed class AutoWasmReconcilerTests
     }
 
     [Fact]
+    public async Task Reconcile_SpecVerify_FailsClosedWithoutFetchingOrWriting()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(AutoWasmYaml("signed", extra: "  verify: {publicKeys: [{name: cosign}], mode: Audit}"), "signed", Ct);
+
+        var result = await f.ReconcileAsync("signed", Ct);
+
+        Assert.Equal(ReconcileResultKind.Done, result.Kind);
+        var aw = await f.AutoWasms.GetAsync("default", "signed", Ct);
+        Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
+        Assert.Equal("VerificationUnavailable", aw.Status.Conditions[0].Reason);
+        Assert.StartsWith("spec.verify: ", aw.Status.Message, StringComparison.Ordinal);
+        Assert.Null(await f.EnvoyFilters.TryGetAsync("default", "signed", Ct));
+        await f.Modules.DidNotReceive().EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task Reconcile_FetchFails_KeepsEnvoyFilterAndRequeues()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);

@@ -118,6 +118,15 @@ public static class AutoWasmValidator
             problems.AddRange(ValidateForOutput(spec, output));
         }
 
+        if (spec.Verify is { } verify)
+        {
+            ValidateVerify(verify, filter.Source, problems);
+        }
+        else if (filter.Source.Object?.SignatureUrl is not null)
+        {
+            problems.Add(new("spec.filter.source.object.signatureUrl", "is only checked with spec.verify: add spec.verify.publicKeys, or remove signatureUrl"));
+        }
+
         if (spec.Selector is { } selector)
         {
             if (selector.MatchLabels is null || selector.MatchLabels.Count == 0)
@@ -199,8 +208,60 @@ public static class AutoWasmValidator
             {
                 problems.Add(new("spec.filter.source.object.sha256", pinError));
             }
+
+            if (obj.SignatureUrl is { } signatureUrl && CheckUrl(signatureUrl) is { } signatureUrlError)
+            {
+                problems.Add(new("spec.filter.source.object.signatureUrl", signatureUrlError));
+            }
         }
     }
+
+    private static void ValidateVerify(VerifySpec verify, WasmSourceSpec source, List<ValidationProblem> problems)
+    {
+        if (verify.PublicKeys.Count == 0)
+        {
+            problems.Add(new("spec.verify.publicKeys", "must name at least one Secret holding a public key (e.g. {name: cosign} for a Secret made by 'cosign generate-key-pair k8s://NS/cosign'); omit spec.verify to deploy unsigned modules"));
+        }
+
+        var seen = new Dictionary<(string, string), int>();
+        for (var i = 0; i < verify.PublicKeys.Count; i++)
+        {
+            var key = verify.PublicKeys[i];
+            var path = $"spec.verify.publicKeys[{i}]";
+            if (string.IsNullOrEmpty(key.Name))
+            {
+                problems.Add(new(path + ".name", "required field is missing; name a Secret in the AutoWasm's namespace"));
+            }
+            else if (KubernetesNames.CheckSubdomain(key.Name) is { } nameError)
+            {
+                problems.Add(new(path + ".name", nameError + " (the name of a Secret in the AutoWasm's namespace)"));
+            }
+
+            if (key.Key is { } dataKey && !IsSecretDataKey(dataKey))
+            {
+                problems.Add(new(path + ".key", $"'{Short(dataKey)}' is not a Secret data key (1-253 characters of letters, digits, '-', '_' and '.')"));
+            }
+
+            var identity = (key.Name, key.Key ?? PublicKeyReference.DefaultKey);
+            if (!seen.TryAdd(identity, i))
+            {
+                problems.Add(new(path, $"names the same key as publicKeys[{seen[identity]}]; list each key once"));
+            }
+        }
+
+        if (source.Object is { } obj && obj.SignatureUrl is null)
+        {
+            problems.Add(new("spec.filter.source.object.signatureUrl", "required with spec.verify for object sources: give the URL of the module's 'cosign sign-blob' signature"));
+        }
+
+        if (source.Object is { } pinned && pinned.Sha256 is null && verify.EffectiveMode == VerificationMode.Enforce)
+        {
+            problems.Add(new("spec.filter.source.object.sha256", "required when spec.verify.mode is Enforce for object sources: the signature is checked against this digest before the module is downloaded"));
+        }
+    }
+
+    private static bool IsSecretDataKey(string key)
+        => key.Length is > 0 and <= 253 && key is not ("." or "..") && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>Checks an object-source URL: absolute http or https, with a host and no credentials.</summary>
     /// <param name="url">The URL text.</param>

@@ -42,6 +42,36 @@ public sealed class VerificationKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks a signature over a SHA-256 digest that was computed elsewhere (e.g. while the signed bytes were streamed),
+    /// as <c>cosign sign-blob</c> signatures are verified without holding the blob.
+    /// </summary>
+    /// <param name="sha256">The 32-byte SHA-256 of the signed bytes.</param>
+    /// <param name="signature">The signature.</param>
+    /// <returns>Whether it verifies.</returns>
+    public bool VerifySha256(ReadOnlySpan<byte> sha256, ReadOnlySpan<byte> signature)
+    {
+        if (sha256.Length != 32)
+        {
+            return false;
+        }
+
+        try
+        {
+            return _key switch
+            {
+                ECDsa ec => ec.VerifyHash(sha256, signature, DSASignatureFormat.Rfc3279DerSequence)
+                    || ec.VerifyHash(sha256, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                RSA rsa => rsa.VerifyHash(sha256, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                _ => false,
+            };
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{KeyId} ({Source})";
 
