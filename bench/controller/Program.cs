@@ -16,7 +16,8 @@ using WasmMesh;
 using WasmMesh.Istio;
 using WasmMesh.Kubernetes;
 using WasmMesh.Model;
-using WasmMesh.Operator.Resources;
+using k8s.Models;
+using WasmMesh.Istio.EnvoyFilters;
 using WasmMesh.Testing;
 using WasmMesh.TestSupport;
 
@@ -44,10 +45,9 @@ foreach (var ns in new[] { "istio-system", "bench", "bench-latency", "bench-tags
 }
 var kubeconfig = work.Combine("kubeconfig");
 await api.WriteKubeconfigAsync(kubeconfig);
-using var client = new KubernetesClient(api.ClientConfiguration);
-var autowasms = client.Resource(AutoWasmResource.ResourceType, OperatorJsonContext.Default.AutoWasmResource);
-var envoyFilters = client.Resource(EnvoyFilterResource.ResourceType, OperatorJsonContext.Default.EnvoyFilterResource);
-var events = client.Events();
+using var client = new Kubernetes(api.ClientConfiguration);
+var autowasms = client.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelJsonContext.Default.AutoWasm);
+var envoyFilters = client.Resource(KubernetesResourceType.Of<EnvoyFilter>(), IstioJsonContext.Default.EnvoyFilter);
 
 var module = WasmModuleBuilder.Build(padding: 16 * 1024, seed: 7);
 var sha = Digest.ComputeSha256(module).Hex;
@@ -210,7 +210,7 @@ async Task<Snapshot> SnapshotAsync()
 {
     var aw = await autowasms.ListAsync();
     var ef = await envoyFilters.ListAsync();
-    var ev = await events.ListAsync();
+    var ev = await client.CoreV1.ListEventForAllNamespacesAsync();
     return new Snapshot(
         aw.Items.ToDictionary(a => $"{a.Metadata.Namespace}/{a.Metadata.Name}", a => a.Metadata.ResourceVersion ?? string.Empty, StringComparer.Ordinal),
         ef.Items.ToDictionary(a => $"{a.Metadata.Namespace}/{a.Metadata.Name}", a => a.Metadata.ResourceVersion ?? string.Empty, StringComparer.Ordinal),
@@ -236,7 +236,7 @@ static void Report(string phase, Snapshot before, Snapshot after)
     Console.WriteLine($"{phase}: AutoWasm writes {Changed(before.AutoWasms, after.AutoWasms)}, EnvoyFilter writes {Changed(before.EnvoyFilters, after.EnvoyFilters)}, new Events {after.Events - before.Events}");
 }
 
-static async Task<DateTimeOffset> WaitAllSyncedAsync(IKubernetesResourceClient<AutoWasmResource> autowasms, int expected, TimeSpan timeout)
+static async Task<DateTimeOffset> WaitAllSyncedAsync(IKubernetesResourceClient<AutoWasm> autowasms, int expected, TimeSpan timeout)
 {
     var watch = Stopwatch.StartNew();
     while (true)
@@ -257,7 +257,7 @@ static async Task<DateTimeOffset> WaitAllSyncedAsync(IKubernetesResourceClient<A
     }
 }
 
-static async Task WatchEnvoyFiltersAsync(IKubernetesResourceClient<EnvoyFilterResource> envoyFilters, ConcurrentDictionary<string, long> seen, CancellationToken cancellationToken)
+static async Task WatchEnvoyFiltersAsync(IKubernetesResourceClient<EnvoyFilter> envoyFilters, ConcurrentDictionary<string, long> seen, CancellationToken cancellationToken)
 {
     var list = await envoyFilters.ListAsync(cancellationToken: cancellationToken);
     await foreach (var e in envoyFilters.WatchAsync(options: new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion }, cancellationToken: cancellationToken))
@@ -277,7 +277,7 @@ static double Percentile(List<double> sorted, double p)
     return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
 }
 
-static AutoWasmResource AutoWasm(string ns, string name, JsonObject source)
+static AutoWasm AutoWasm(string ns, string name, JsonObject source)
 {
     var json = new JsonObject
     {
@@ -290,7 +290,7 @@ static AutoWasmResource AutoWasm(string ns, string name, JsonObject source)
             ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } },
         },
     };
-    return json.Deserialize(OperatorJsonContext.Default.AutoWasmResource)!;
+    return json.Deserialize(ModelJsonContext.Default.AutoWasm)!;
 }
 
 static JsonObject ObjectSource(Uri url, string? pin = null)

@@ -1,22 +1,36 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 using WasmMesh.Kubernetes;
 using WasmMesh.Testing;
 
 // Measurement harness (not a test): `serve` runs the Kubernetes API test server standalone;
-// `informer [count] [--external URL]` measures an informer's initial sync and the process RSS.
+// `informer [count] [--separate]` measures an informer's initial list and sync and the process RSS;
+// `watch [count]` measures decoding a watch that replays count events.
 if (args.Length > 0 && args[0] == "serve")
 {
     return await KubernetesTestServer.RunAsync(args[1..]);
 }
 
-if (args.Length > 0 && args[0] == "informer")
+var count = args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+switch (args.FirstOrDefault())
 {
-    var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
-    return args.Contains("--separate") ? await InformerBench.RunSeparateAsync(count) : await InformerBench.RunAsync(count);
+    case "informer":
+        return args.Contains("--separate") ? await InformerBench.RunSeparateAsync(count) : await InformerBench.RunAsync(count);
+    case "watch":
+        return await InformerBench.RunWatchAsync(count);
+    default:
+        Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | informer [count] [--separate] | watch [count]");
+        return 2;
 }
 
-Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | informer [count]");
-return 2;
+[JsonSerializable(typeof(V1Secret))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext
+{
+}
 
 internal static class InformerBench
 {
@@ -24,7 +38,7 @@ internal static class InformerBench
     {
         await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = 1000 });
         await server.StartAsync();
-        using var client = new KubernetesClient(server.ClientConfiguration);
+        using var client = new Kubernetes(server.ClientConfiguration);
         return await MeasureAsync(client, count, "server and informer in one process");
     }
 
@@ -38,7 +52,7 @@ internal static class InformerBench
         try
         {
             await child.StandardOutput.ReadLineAsync();
-            using var client = new KubernetesClient(KubernetesClientConfiguration.LoadKubeconfig(kubeconfig));
+            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             return await MeasureAsync(client, count, "informer process only; server in a child process");
         }
         finally
@@ -49,18 +63,42 @@ internal static class InformerBench
         }
     }
 
-    private static async Task<int> MeasureAsync(KubernetesClient client, int count, string note)
+    /// <summary>Creates count Secrets after noting the resource version, then times a watch from it until every ADDED event is decoded.</summary>
+    public static async Task<int> RunWatchAsync(int count)
     {
-        var secrets = client.Secrets();
-        var fill = Stopwatch.StartNew();
+        await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = count + 100 });
+        await server.StartAsync();
+        using var client = new Kubernetes(server.ClientConfiguration);
+        var secrets = client.Resource(KubernetesResourceType.Secrets, BenchJsonContext.Default.V1Secret);
+        var from = (await secrets.ListAsync("default")).Metadata.ResourceVersion;
+        await FillAsync(client, count);
+        var watch = Stopwatch.StartNew();
+        var seen = 0;
+        await foreach (var e in secrets.WatchAsync("default", new WatchOptions { ResourceVersion = from, AllowWatchBookmarks = false }))
+        {
+            if (e.Type == WatchEventType.Added && e.Object?.Data?.Count == 1 && ++seen == count)
+            {
+                break;
+            }
+        }
+
+        watch.Stop();
+        Console.WriteLine($"events={seen} watch={watch.Elapsed.TotalSeconds:0.000}s");
+        return seen == count ? 0 : 1;
+    }
+
+    private static async Task FillAsync(Kubernetes client, int count)
+    {
         var batch = new List<Task>();
         for (var i = 0; i < count; i++)
         {
-            batch.Add(secrets.CreateAsync(new Secret
-            {
-                Metadata = new ObjectMeta { Name = $"s-{i:D5}", Namespace = "default", Labels = new Dictionary<string, string> { ["app"] = "bench", ["index"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-                StringData = new Dictionary<string, string> { ["key"] = new string('x', 256) },
-            }));
+            batch.Add(client.CoreV1.CreateNamespacedSecretAsync(
+                new V1Secret
+                {
+                    Metadata = new V1ObjectMeta { Name = $"s-{i:D5}", Labels = new Dictionary<string, string> { ["app"] = "bench", ["index"] = i.ToString(CultureInfo.InvariantCulture) } },
+                    StringData = new Dictionary<string, string> { ["key"] = new string('x', 256) },
+                },
+                "default"));
             if (batch.Count == 64)
             {
                 await Task.WhenAll(batch);
@@ -69,11 +107,17 @@ internal static class InformerBench
         }
 
         await Task.WhenAll(batch);
+    }
+
+    private static async Task<int> MeasureAsync(Kubernetes client, int count, string note)
+    {
+        var fill = Stopwatch.StartNew();
+        await FillAsync(client, count);
         fill.Stop();
         GC.Collect();
         var rssBefore = Process.GetCurrentProcess().WorkingSet64;
         var sync = Stopwatch.StartNew();
-        await using var informer = new Informer<Secret>(secrets, new InformerOptions { PageSize = 500 });
+        await using var informer = new Informer<V1Secret>(client.Resource(KubernetesResourceType.Secrets, BenchJsonContext.Default.V1Secret), new InformerOptions { PageSize = 500 });
         await informer.StartAsync();
         await informer.WaitForSyncAsync();
         sync.Stop();
@@ -83,7 +127,8 @@ internal static class InformerBench
         var peak = proc.PeakWorkingSet64;
         GC.Collect();
         var managed = GC.GetTotalMemory(forceFullCollection: true);
-        Console.WriteLine($"objects={informer.Count} fill={fill.Elapsed.TotalSeconds:0.00}s initialSync={sync.Elapsed.TotalSeconds:0.000}s rssBeforeInformer={rssBefore / 1048576.0:0.0}MB rssAfterSync={rss / 1048576.0:0.0}MB peakRss={peak / 1048576.0:0.0}MB managedHeap={managed / 1048576.0:0.0}MB ({note})");
-        return informer.Count == count ? 0 : 1;
+        var synced = informer.List().Count;
+        Console.WriteLine($"objects={synced} fill={fill.Elapsed.TotalSeconds:0.00}s initialSync={sync.Elapsed.TotalSeconds:0.000}s rssBeforeInformer={rssBefore / 1048576.0:0.0}MB rssAfterSync={rss / 1048576.0:0.0}MB peakRss={peak / 1048576.0:0.0}MB managedHeap={managed / 1048576.0:0.0}MB ({note})");
+        return synced == count ? 0 : 1;
     }
 }

@@ -117,58 +117,32 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
         query.Add("allowWatchBookmarks", options.AllowWatchBookmarks ? "true" : null);
         query.Add("timeoutSeconds", options.TimeoutSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var path = ResourceType.CollectionPath(namespaceName);
-        var http = _kubernetes as k8s.Kubernetes
-            ?? throw new NotSupportedException($"Watching {ResourceType} needs the HTTP pipeline of a k8s.Kubernetes client; this IKubernetes is a {_kubernetes.GetType().Name}.");
-        using var response = await SendRawAsync(http, path, query.ToString(), cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        if (_kubernetes is k8s.Kubernetes http)
         {
-            var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
-            try
+            // The client's own HTTP pipeline, read as bytes: no line-to-string round trip.
+            using var response = await SendRawAsync(http, path, query.ToString(), cancellationToken).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (var e in ReadEventsAsync(stream, path, cancellationToken).ConfigureAwait(false))
             {
-                while (true)
-                {
-                    ReadResult result;
-                    try
-                    {
-                        result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (IOException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // The connection dropped: end the sequence; callers re-watch from the last resource version.
-                        yield break;
-                    }
-                    catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        yield break;
-                    }
-
-                    var buffer = result.Buffer;
-                    var events = new List<WatchEvent<T>>();
-                    while (TryReadLine(ref buffer, out var line))
-                    {
-                        if (line.Length > 0)
-                        {
-                            events.Add(ParseEvent(line, path));
-                        }
-                    }
-
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    foreach (var e in events)
-                    {
-                        yield return e;
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        yield break;
-                    }
-                }
+                yield return e;
             }
-            finally
-            {
-                await reader.CompleteAsync().ConfigureAwait(false);
-            }
+
+            yield break;
+        }
+
+        using var watch = await OpenWatchAsync(namespaceName, options, path, cancellationToken).ConfigureAwait(false);
+        if (watch is null)
+        {
+            // The stream ended before its first event (a server-side timeout): callers re-watch.
+            yield break;
+        }
+
+        var events = WatchLines.ReaderOf(watch.Response.Content) is { } lines
+            ? ReadEventsAsync(lines, path, cancellationToken)
+            : ReadEventsAsync(await watch.Response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), path, cancellationToken);
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            yield return e;
         }
     }
 
@@ -433,6 +407,150 @@ internal sealed class KubernetesResourceClient<T> : IKubernetesResourceClient<T>
 
         var (item, meta, error) = KubernetesJson.ParseItem(obj, _typeInfo);
         return new WatchEvent<T> { Type = eventType.Value, Object = item, Metadata = meta, DecodeError = error };
+    }
+
+    /// <summary>
+    /// Opens a watch through the <see cref="IKubernetes"/> operations (<c>watch=true</c>), for clients that are not a
+    /// <see cref="k8s.Kubernetes"/>: custom resources through CustomObjects, core resources through CoreV1.
+    /// </summary>
+    private async Task<HttpOperationResponse> OpenWatchCoreAsync(string? namespaceName, WatchOptions options, CancellationToken cancellationToken)
+    {
+        var (group, version, plural) = (ResourceType.Group, ResourceType.Version, ResourceType.Plural);
+        var all = string.IsNullOrEmpty(namespaceName) || !ResourceType.Namespaced;
+        var (rv, labels, fields, bookmarks, timeout) = (options.ResourceVersion, options.LabelSelector, options.FieldSelector, options.AllowWatchBookmarks ? true : (bool?)null, options.TimeoutSeconds);
+        if (group.Length > 0)
+        {
+            return all
+                ? await _kubernetes.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, plural, allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await _kubernetes.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(group, version, namespaceName!, plural, allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var core = _kubernetes.CoreV1;
+        return (plural, all) switch
+        {
+            ("secrets", true) => await core.ListSecretForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("secrets", false) => await core.ListNamespacedSecretWithHttpMessagesAsync(namespaceName!, allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("events", true) => await core.ListEventForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("events", false) => await core.ListNamespacedEventWithHttpMessagesAsync(namespaceName!, allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("configmaps", true) => await core.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("configmaps", false) => await core.ListNamespacedConfigMapWithHttpMessagesAsync(namespaceName!, allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            ("namespaces", _) => await core.ListNamespaceWithHttpMessagesAsync(allowWatchBookmarks: bookmarks, fieldSelector: fields, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: cancellationToken).ConfigureAwait(false),
+            _ => throw new NotSupportedException($"Watching the core resource {ResourceType} needs a k8s.Kubernetes client (this IKubernetes is a {_kubernetes.GetType().Name}); secrets, events, configmaps and namespaces are watched through any IKubernetes."),
+        };
+    }
+
+    /// <summary>Opens the watch through the operations; null when the stream ended before its first line.</summary>
+    private async Task<HttpOperationResponse?> OpenWatchAsync(string? namespaceName, WatchOptions options, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await KubernetesErrors.CallAsync(() => OpenWatchCoreAsync(namespaceName, options, cancellationToken), "GET", path).ConfigureAwait(false);
+            KubernetesMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", "GET"), new KeyValuePair<string, object?>("code", 200));
+            return response;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // KubernetesClient reads the first line before returning: a stream that ends empty surfaces here.
+            return null;
+        }
+    }
+
+    /// <summary>Reads newline-separated watch events from the response bytes with a pooled pipe (no per-line strings).</summary>
+    private async IAsyncEnumerable<WatchEvent<T>> ReadEventsAsync(Stream stream, string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using (stream.ConfigureAwait(false))
+        {
+            var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+            try
+            {
+                while (true)
+                {
+                    ReadResult result;
+                    try
+                    {
+                        result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                    {
+                        // The connection dropped: end the sequence; callers re-watch from the last resource version.
+                        yield break;
+                    }
+
+                    var buffer = result.Buffer;
+                    var events = new List<WatchEvent<T>>();
+                    while (TryReadLine(ref buffer, out var line))
+                    {
+                        if (line.Length > 0)
+                        {
+                            events.Add(ParseEvent(line, path));
+                        }
+                    }
+
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    foreach (var e in events)
+                    {
+                        yield return e;
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            finally
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Reads watch events from the line reader KubernetesClient puts on a watch response (it has consumed the first line).</summary>
+    private async IAsyncEnumerable<WatchEvent<T>> ReadEventsAsync(TextReader lines, string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (true)
+            {
+                string? line;
+                try
+                {
+                    // KubernetesClient's reader implements only ReadLineAsync(); the token already cancels its stream.
+#pragma warning disable CA2016
+                    line = await lines.ReadLineAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+#pragma warning restore CA2016
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                if (line is null)
+                {
+                    yield break;
+                }
+
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var needed = Encoding.UTF8.GetMaxByteCount(line.Length);
+                if (needed > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(needed);
+                }
+
+                var length = Encoding.UTF8.GetBytes(line, buffer);
+                yield return ParseEvent(new ReadOnlySequence<byte>(buffer, 0, length), path);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using k8s;
 
 namespace WasmMesh.Model;
 
@@ -42,7 +43,7 @@ public sealed record AutoWasmStatus
 
     /// <summary>When the EnvoyFilter was last written or confirmed.</summary>
     [JsonPropertyName("lastSyncTime")]
-    [JsonConverter(typeof(KubernetesTimeConverter))]
+    [JsonConverter(typeof(KubernetesJson.KubernetesDateTimeOffsetConverter))]
     public DateTimeOffset? LastSyncTime { get; init; }
 
     /// <summary>Where the module was actually fetched from: a mirror's reference, or the source itself.</summary>

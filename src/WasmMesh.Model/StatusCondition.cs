@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using k8s;
 
 namespace WasmMesh.Model;
 
@@ -19,7 +20,7 @@ public sealed record StatusCondition
 
     /// <summary>When the status last changed.</summary>
     [JsonPropertyName("lastTransitionTime")]
-    [JsonConverter(typeof(KubernetesTimeConverter))]
+    [JsonConverter(typeof(KubernetesJson.KubernetesDateTimeOffsetConverter))]
     public DateTimeOffset? LastTransitionTime { get; init; }
 
     /// <summary>A CamelCase reason.</summary>

@@ -53,4 +53,32 @@ public sealed class AutoWasmStatusJsonTests
     {
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("{\"sha256\":42}", ModelJsonContext.Default.AutoWasmStatus));
     }
+
+    [Fact]
+    public void Serialize_Times_AreRfc3339InUtcWithoutFraction()
+    {
+        var at = new DateTimeOffset(2021, 10, 27, 10, 0, 36, TimeSpan.Zero);
+        var status = new AutoWasmStatus
+        {
+            LastSyncTime = at,
+            Conditions = new EquatableArray<StatusCondition>([new StatusCondition { Type = "Ready", Status = "True", LastTransitionTime = at }]),
+        };
+
+        var json = JsonSerializer.Serialize(status, ModelJsonContext.Default.AutoWasmStatus);
+
+        Assert.Equal("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"2021-10-27T10:00:36Z\"}],\"lastSyncTime\":\"2021-10-27T10:00:36Z\"}", json);
+    }
+
+    [Theory]
+    [InlineData("2021-10-27T10:00:36Z")]
+    [InlineData("2021-10-27T10:00:36.000000Z")]
+    [InlineData("2021-10-27T12:00:36+02:00")]
+    public void Deserialize_Times_ReadKubernetesTimeAndMicroTime(string text)
+    {
+        var status = JsonSerializer.Deserialize($"{{\"lastSyncTime\":\"{text}\",\"conditions\":[{{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"{text}\"}}]}}", ModelJsonContext.Default.AutoWasmStatus)!;
+
+        var expected = new DateTimeOffset(2021, 10, 27, 10, 0, 36, TimeSpan.Zero);
+        Assert.Equal(expected, status.LastSyncTime);
+        Assert.Equal(expected, status.Conditions[0].LastTransitionTime);
+    }
 }

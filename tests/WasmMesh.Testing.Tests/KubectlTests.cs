@@ -258,6 +258,42 @@ public sealed class KubectlTests(KubectlFixture fixture) : IClassFixture<Kubectl
         Assert.Contains("autowasms.wasm.tcm.io", crds.StdOut, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApplyBadAutoWasm_FailsWithTheFieldPathsAndStoresNothing()
+    {
+        var (kubectl, ns) = await PrepareAsync();
+        var bad = AutoWasm(ns, "bad").Replace("    vmID: test", "    vmID: test\n    phase: EARLY\n    priority: high", StringComparison.Ordinal);
+
+        var apply = await fixture.KubectlAsync(kubectl, ["apply", "-f", "-"], bad, check: false);
+        var get = await fixture.KubectlAsync(kubectl, ["get", "aw", "bad", "-n", ns], check: false);
+
+        Assert.NotEqual(0, apply.ExitCode);
+        Assert.Contains("The AutoWasm \"bad\" is invalid:", apply.StdErr, StringComparison.Ordinal);
+        Assert.Contains("spec.filter.phase: Unsupported value: \"EARLY\": supported values: \"AUTHN\", \"AUTHZ\", \"STATS\"", apply.StdErr, StringComparison.Ordinal);
+        Assert.Contains("spec.filter.priority: Invalid value: \"string\": spec.filter.priority in body must be of type integer: \"string\"", apply.StdErr, StringComparison.Ordinal);
+        Assert.NotEqual(0, get.ExitCode);
+        Assert.Contains("NotFound", get.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyAutoWasmWithUnknownField_StrictByDefault_WarnPrunes_AndGetDoesNotShowIt()
+    {
+        var (kubectl, ns) = await PrepareAsync();
+        var withColor = AutoWasm(ns, "colored").Replace("    vmID: test", "    vmID: test\n    color: red", StringComparison.Ordinal);
+
+        var strict = await fixture.KubectlAsync(kubectl, ["apply", "-f", "-"], withColor, check: false);
+        var warn = await fixture.KubectlAsync(kubectl, ["apply", "--validate=warn", "-f", "-"], withColor);
+        var get = await fixture.KubectlAsync(kubectl, ["get", "aw", "colored", "-n", ns, "-o", "json"]);
+
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("strict decoding error: unknown field \"spec.filter.color\"", strict.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Warning: unknown field \"spec.filter.color\"", warn.StdErr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(get.StdOut);
+        var filter = doc.RootElement.GetProperty("spec").GetProperty("filter");
+        Assert.False(filter.TryGetProperty("color", out _));
+        Assert.Equal("test", filter.GetProperty("rootID").GetString());
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 400 && !condition(); i++)

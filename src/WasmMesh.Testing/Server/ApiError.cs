@@ -80,6 +80,23 @@ internal sealed class ApiError : Exception
         return new ApiError(422, "Invalid", $"{def.Kind} \"{name}\" is invalid: {field}: Invalid value: {why}", details);
     }
 
+    /// <summary>422 Invalid naming every field error, as the API server reports a schema violation.</summary>
+    public static ApiError FieldsInvalid(ResourceDefinition def, string name, IReadOnlyList<FieldError> errors)
+    {
+        var details = DetailsOf(def, name);
+        details["kind"] = def.Kind;
+        var causes = new JsonArray();
+        foreach (var e in errors)
+        {
+            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Detail, ["field"] = e.Field });
+        }
+
+        details["causes"] = causes;
+        var qualified = def.Group.Length == 0 ? def.Kind : $"{def.Kind}.{def.Group}";
+        var list = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
+        return new ApiError(422, "Invalid", $"{qualified} \"{name}\" is invalid: {list}", details);
+    }
+
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
     public static ApiError Gone(string message) => new(410, "Expired", message);

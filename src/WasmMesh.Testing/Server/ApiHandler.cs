@@ -174,6 +174,7 @@ internal sealed class ApiHandler
         var dryRun = q["dryRun"].ToString() == "All";
         var manager = FieldManager(context);
         var status = sub is "status" or "finalize";
+        var admission = Admission.Parse(q["fieldValidation"]);
         if (name is null)
         {
             switch (method)
@@ -187,7 +188,8 @@ internal sealed class ApiHandler
                 case "POST":
                 {
                     var body = await ReadObjectAsync(context).ConfigureAwait(false);
-                    var created = _state.Create(def, ns, body, manager, dryRun);
+                    var created = _state.Create(def, ns, body, manager, dryRun, admission);
+                    AddWarnings(context, admission);
                     await WriteObjectAsync(context, 201, def, created).ConfigureAwait(false);
                     return;
                 }
@@ -224,7 +226,8 @@ internal sealed class ApiHandler
             case "PUT":
             {
                 var body = await ReadObjectAsync(context).ConfigureAwait(false);
-                var updated = _state.Replace(def, ns, name, body, status, manager, dryRun);
+                var updated = _state.Replace(def, ns, name, body, status, manager, dryRun, admission);
+                AddWarnings(context, admission);
                 await WriteObjectAsync(context, 200, def, updated).ConfigureAwait(false);
                 return;
             }
@@ -234,7 +237,8 @@ internal sealed class ApiHandler
                 var mediaType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
                 var text = await ReadTextAsync(context).ConfigureAwait(false);
                 var explicitManager = q["fieldManager"].ToString();
-                var patched = _state.Patch(def, ns, name, mediaType, text, status, explicitManager.Length > 0 ? explicitManager : mediaType.StartsWith("application/apply-patch", StringComparison.Ordinal) ? null : manager, q["force"].ToString() == "true", dryRun);
+                var patched = _state.Patch(def, ns, name, mediaType, text, status, explicitManager.Length > 0 ? explicitManager : mediaType.StartsWith("application/apply-patch", StringComparison.Ordinal) ? null : manager, q["force"].ToString() == "true", dryRun, admission);
+                AddWarnings(context, admission);
                 await WriteObjectAsync(context, 200, def, patched).ConfigureAwait(false);
                 return;
             }
@@ -447,6 +451,16 @@ internal sealed class ApiHandler
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds one <c>Warning: 299 - "…"</c> header per warning, as the API server reports dropped unknown fields.</summary>
+    private static void AddWarnings(HttpContext context, Admission admission)
+    {
+        foreach (var warning in admission.Warnings)
+        {
+            var escaped = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+            context.Response.Headers.Append("Warning", $"299 - \"{escaped}\"");
+        }
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context)

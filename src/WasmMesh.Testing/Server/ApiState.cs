@@ -138,11 +138,11 @@ internal sealed partial class ApiState
         }
     }
 
-    public StoredObject Create(ResourceDefinition def, string? ns, JsonObject body, string manager, bool dryRun)
+    public StoredObject Create(ResourceDefinition def, string? ns, JsonObject body, string manager, bool dryRun, Admission? admission = null)
     {
         lock (_lock)
         {
-            var (obj, crdDefinitions) = PrepareCreate(def, ns, body);
+            var (obj, crdDefinitions) = PrepareCreate(def, ns, body, admission);
             var entries = new List<ManagedFields.Entry>();
             ManagedFields.RecordUpdate(entries, manager, def.ApiVersion, Now(), null, obj, null);
             ManagedFields.Write(obj, entries);
@@ -150,7 +150,7 @@ internal sealed partial class ApiState
         }
     }
 
-    public StoredObject Replace(ResourceDefinition def, string? ns, string name, JsonObject body, bool statusEndpoint, string manager, bool dryRun)
+    public StoredObject Replace(ResourceDefinition def, string? ns, string name, JsonObject body, bool statusEndpoint, string manager, bool dryRun, Admission? admission = null)
     {
         lock (_lock)
         {
@@ -163,18 +163,20 @@ internal sealed partial class ApiState
             }
 
             CheckVersion(def, old, body["metadata"]?["resourceVersion"]?.ToString());
+            body = (JsonObject)body.DeepClone();
+            Prune(def, body, admission);
             return CommitUpdate(def, old, body, statusEndpoint, manager, null, dryRun);
         }
     }
 
-    public StoredObject Patch(ResourceDefinition def, string? ns, string name, string mediaType, string patchText, bool statusEndpoint, string? manager, bool force, bool dryRun)
+    public StoredObject Patch(ResourceDefinition def, string? ns, string name, string mediaType, string patchText, bool statusEndpoint, string? manager, bool force, bool dryRun, Admission? admission = null)
     {
         lock (_lock)
         {
             var old = Lookup(def.Key, ns, name);
             if (mediaType == "application/apply-patch+yaml" || mediaType == "application/apply-patch+json")
             {
-                return ApplyPatch(def, ns, name, old, patchText, statusEndpoint, manager, force, dryRun);
+                return ApplyPatch(def, ns, name, old, patchText, statusEndpoint, manager, force, dryRun, admission);
             }
 
             if (old is null)
@@ -209,6 +211,7 @@ internal sealed partial class ApiState
             }
 
             CheckVersion(def, old, result["metadata"]?["resourceVersion"]?.ToString());
+            Prune(def, result, admission);
             return CommitUpdate(def, old, result, statusEndpoint, manager ?? "unknown", null, dryRun);
         }
     }
@@ -388,7 +391,7 @@ internal sealed partial class ApiState
         }
     }
 
-    private StoredObject ApplyPatch(ResourceDefinition def, string? ns, string name, StoredObject? old, string text, bool statusEndpoint, string? manager, bool force, bool dryRun)
+    private StoredObject ApplyPatch(ResourceDefinition def, string? ns, string name, StoredObject? old, string text, bool statusEndpoint, string? manager, bool force, bool dryRun, Admission? admission)
     {
         if (string.IsNullOrEmpty(manager))
         {
@@ -407,6 +410,7 @@ internal sealed partial class ApiState
         }
 
         CheckTypeMeta(def, config);
+        Prune(def, config, admission);
         var configName = config["metadata"]?["name"]?.ToString();
         if (configName != name)
         {
@@ -434,7 +438,7 @@ internal sealed partial class ApiState
             };
             var entries = new List<ManagedFields.Entry>();
             var merged = ManagedFields.Apply(entries, manager, def.ApiVersion, Now(), baseObject, config, force, null, Filter);
-            var (obj, crdDefinitions) = PrepareCreate(def, ns, merged);
+            var (obj, crdDefinitions) = PrepareCreate(def, ns, merged, admission);
             ManagedFields.Write(obj, entries);
             return CommitCreate(def, obj, crdDefinitions, dryRun);
         }
@@ -446,10 +450,11 @@ internal sealed partial class ApiState
         return CommitUpdate(def, old, result, statusEndpoint, manager, existing, dryRun);
     }
 
-    private (JsonObject Object, List<ResourceDefinition>? Crd) PrepareCreate(ResourceDefinition def, string? ns, JsonObject body)
+    private (JsonObject Object, List<ResourceDefinition>? Crd) PrepareCreate(ResourceDefinition def, string? ns, JsonObject body, Admission? admission)
     {
         var obj = (JsonObject)body.DeepClone();
         CheckTypeMeta(def, obj);
+        Prune(def, obj, admission);
         var metadata = obj["metadata"] as JsonObject ?? new JsonObject();
         obj["metadata"] = metadata;
         var name = metadata["name"]?.ToString();
@@ -547,6 +552,7 @@ internal sealed partial class ApiState
                 break;
         }
 
+        DefaultAndValidate(def, obj, name);
         return (obj, crd);
     }
 
@@ -640,6 +646,7 @@ internal sealed partial class ApiState
                 break;
         }
 
+        DefaultAndValidate(def, newObj, old.Name);
         if (def.TracksGeneration && !SameExceptMetadataAndStatus(oldObj, newObj))
         {
             meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
@@ -952,6 +959,47 @@ internal sealed partial class ApiState
 
         obj["kind"] = def.Kind;
         obj["apiVersion"] = def.ApiVersion;
+    }
+
+    /// <summary>Drops the fields the resource's schema does not know; <c>fieldValidation=Strict</c> refuses them instead.</summary>
+    private static void Prune(ResourceDefinition def, JsonObject obj, Admission? admission)
+    {
+        if (def.Schema is null)
+        {
+            return;
+        }
+
+        var pruned = def.Schema.PruneObject(obj);
+        if (pruned.Count == 0)
+        {
+            return;
+        }
+
+        var unknown = pruned.Select(p => $"unknown field \"{p}\"").ToList();
+        switch (admission?.Mode ?? FieldValidation.Warn)
+        {
+            case FieldValidation.Strict:
+                throw ApiError.BadRequest($"{def.Kind} in version \"{def.Version}\" cannot be handled as a {def.Kind}: strict decoding error: {string.Join(", ", unknown)}");
+            case FieldValidation.Warn:
+                admission?.Warnings.AddRange(unknown.Where(w => !admission.Warnings.Contains(w)));
+                break;
+        }
+    }
+
+    /// <summary>Applies the schema's defaults and refuses the object with 422 naming every field that breaks the schema.</summary>
+    private static void DefaultAndValidate(ResourceDefinition def, JsonObject obj, string name)
+    {
+        if (def.Schema is null)
+        {
+            return;
+        }
+
+        def.Schema.ApplyDefaults(obj);
+        var errors = def.Schema.ValidateObject(obj);
+        if (errors.Count > 0)
+        {
+            throw ApiError.FieldsInvalid(def, name, errors);
+        }
     }
 
     private static void NormalizeSecret(ResourceDefinition def, JsonObject obj)

@@ -40,6 +40,9 @@ internal sealed record ResourceDefinition
 
     public IReadOnlyList<PrinterColumn> Columns { get; init; } = [];
 
+    /// <summary>The version's structural schema (custom resources with an <c>openAPIV3Schema</c>); null accepts any fields.</summary>
+    public StructuralSchema? Schema { get; init; }
+
     public StorageKey Key => new(Group, Plural);
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
@@ -174,10 +177,14 @@ internal sealed record ResourceDefinition
                 columns.Add(Age());
             }
 
+            var versionName = v["name"]?.ToString() ?? "v1";
+            var schema = v["schema"]?["openAPIV3Schema"] is JsonObject openApi
+                ? StructuralSchema.Parse(openApi, $"spec.versions[{versionName}].schema.openAPIV3Schema")
+                : null;
             result.Add(new ResourceDefinition
             {
                 Group = group,
-                Version = v["name"]?.ToString() ?? "v1",
+                Version = versionName,
                 Plural = plural,
                 Singular = singular,
                 Kind = kind,
@@ -188,6 +195,7 @@ internal sealed record ResourceDefinition
                 TracksGeneration = true,
                 IsCustom = true,
                 Columns = columns,
+                Schema = schema,
             });
         }
 
