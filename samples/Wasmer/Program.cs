@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Connections;
 using WasmMesh.Controllers;
+using WasmMesh.Kubernetes;
+using WasmMesh.Model;
 using WasmMesh.Operator;
 using WasmMesh.Testing;
 using Wasmer;

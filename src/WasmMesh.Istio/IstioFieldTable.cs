@@ -10,7 +10,7 @@ namespace WasmMesh.Istio;
 /// <param name="Since">The first release whose CRD has the field.</param>
 /// <param name="Values">For enumerations: each allowed value and the first release that allows it.</param>
 /// <param name="Opaque">Whether the field keeps unknown content (<c>x-kubernetes-preserve-unknown-fields</c>): nothing below it is checked.</param>
-public sealed record IstioField(string Kind, string Path, IstioRelease Since, IReadOnlyDictionary<string, IstioRelease>? Values, bool Opaque);
+internal sealed record IstioField(string Kind, string Path, IstioRelease Since, IReadOnlyDictionary<string, IstioRelease>? Values, bool Opaque);
 
 /// <summary>
 /// Which spec fields (and enumeration values) each Istio release's CRDs have, for EnvoyFilter
@@ -22,7 +22,7 @@ public sealed record IstioField(string Kind, string Path, IstioRelease Since, IR
 /// field its target release lacks would be pruned silently by a structural schema or rejected by istiod, so
 /// <see cref="Check"/> refuses it instead.
 /// </summary>
-public static class IstioFieldTable
+internal static class IstioFieldTable
 {
     // kind since path [value@since ...] [opaque]
     private const string Table = """

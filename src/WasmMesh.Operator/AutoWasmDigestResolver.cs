@@ -8,7 +8,7 @@ namespace WasmMesh.Operator;
 /// source request pinned to that digest, built from the exact source the status records (an image by digest or the
 /// object URL), so a changed or broken spec cannot stop a replica from serving the module the written resource names.
 /// </summary>
-public sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
+internal sealed partial class AutoWasmDigestResolver : IWasmDigestResolver
 {
     private readonly AutoWasmStore _store;
     private readonly WasmSourceRequestFactory _requests;

@@ -7,7 +7,7 @@ using WasmMesh.Sources;
 namespace WasmMesh.Operator;
 
 /// <summary>Signature verification (<c>spec.verify</c>): checked before anything is fetched into the cache or written.</summary>
-public sealed partial class AutoWasmReconciler
+internal sealed partial class AutoWasmReconciler
 {
     private readonly AutoWasmSignatureVerifier? _verifier;
     private readonly IWasmModuleAccessTokens? _accessTokens;

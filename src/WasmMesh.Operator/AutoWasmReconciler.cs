@@ -34,7 +34,7 @@ namespace WasmMesh.Operator;
 /// <item>Switching the output kind deletes the previous object only after the new one is written.</item>
 /// </list>
 /// </remarks>
-public sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
+internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
 {
     /// <summary>The condition type summarising the AutoWasm.</summary>
     public const string ReadyCondition = "Ready";

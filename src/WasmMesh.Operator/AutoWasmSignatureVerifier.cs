@@ -15,7 +15,7 @@ namespace WasmMesh.Operator;
 /// A missing or wrong signature, or an unusable key, is an outcome (<see cref="SignatureCheck.Verified"/> false) the
 /// caller turns into the <c>Verified</c> condition; a registry or network failure is thrown, so the AutoWasm is retried.
 /// </remarks>
-public sealed class AutoWasmSignatureVerifier
+internal sealed class AutoWasmSignatureVerifier
 {
     private readonly ISecretDataReader _secrets;
     private readonly IModuleSignatureClient _signatures;

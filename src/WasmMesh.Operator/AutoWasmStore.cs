@@ -8,7 +8,7 @@ namespace WasmMesh.Operator;
 /// The informer-backed cache of AutoWasm resources. It runs on every replica (leader or not): the reconciler reads
 /// from it, and the serving endpoint uses it to map a digest back to the AutoWasm that names it.
 /// </summary>
-public sealed class AutoWasmStore : IAsyncDisposable, IWasmModuleReferences
+internal sealed class AutoWasmStore : IAsyncDisposable, IWasmModuleReferences
 {
     /// <summary>Creates the store over an informer (not yet started).</summary>
     /// <param name="informer">The AutoWasm informer.</param>

@@ -1,7 +1,7 @@
 namespace WasmMesh.Operator;
 
 /// <summary>Reads a Secret's data. The operator only ever asks for Secrets in the namespace of the AutoWasm that names them.</summary>
-public interface ISecretDataReader
+internal interface ISecretDataReader
 {
     /// <summary>Reads a Secret.</summary>
     /// <param name="namespaceName">The namespace (always the AutoWasm's own).</param>

@@ -6,7 +6,7 @@ namespace WasmMesh.Operator;
 /// <param name="Message">What was checked and what was found, for the condition and events.</param>
 /// <param name="KeyId">The id of the key that verified the signature (<c>sha256:…</c> of its DER public key).</param>
 /// <param name="KeySource">The Secret and data key the verifying key came from.</param>
-public sealed record SignatureCheck(bool Verified, string Reason, string Message, string? KeyId = null, string? KeySource = null)
+internal sealed record SignatureCheck(bool Verified, string Reason, string Message, string? KeyId = null, string? KeySource = null)
 {
     /// <summary>The condition type carrying the outcome.</summary>
     public const string ConditionType = "Verified";

@@ -10,7 +10,7 @@ namespace WasmMesh.Operator;
 /// Turns an AutoWasm's source into a <see cref="WasmSourceRequest"/>, reading its pull secret from the AutoWasm's
 /// own namespace only. The secret's bytes go to the registry client and nowhere else.
 /// </summary>
-public sealed class WasmSourceRequestFactory
+internal sealed class WasmSourceRequestFactory
 {
     /// <summary>The Secret type of a docker config secret.</summary>
     public const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";

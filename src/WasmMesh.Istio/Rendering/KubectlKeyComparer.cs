@@ -4,7 +4,7 @@ namespace WasmMesh.Istio.Rendering;
 /// Orders mapping keys the way <c>kubectl -o yaml</c> prints them: letters compare by code point, any
 /// non-letter sorts before a letter, and runs of digits compare by numeric value (<c>port9</c> before <c>port10</c>).
 /// </summary>
-public sealed class KubectlKeyComparer : IComparer<string>
+internal sealed class KubectlKeyComparer : IComparer<string>
 {
     /// <summary>The shared instance.</summary>
     public static readonly KubectlKeyComparer Instance = new();

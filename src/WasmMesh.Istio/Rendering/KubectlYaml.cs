@@ -11,7 +11,7 @@ namespace WasmMesh.Istio.Rendering;
 /// that a YAML reader would take for another type in double quotes, strings that cannot be plain in single
 /// quotes, multi-line strings as literal blocks.
 /// </summary>
-public static partial class KubectlYaml
+internal static partial class KubectlYaml
 {
     /// <summary>Converts a JSON value to YAML text (ending with a newline).</summary>
     /// <param name="value">The value; usually an object.</param>

@@ -8,7 +8,7 @@ namespace WasmMesh.Model.Validation;
 /// required fields, enums and unknown fields. Every problem is reported, not just the first. Value ranges,
 /// formats and cross-field rules are left to <see cref="AutoWasmValidator"/>, which explains them better.
 /// </summary>
-public static class SchemaValidator
+internal static class SchemaValidator
 {
     /// <summary>Validates <paramref name="value"/> against <paramref name="schema"/>.</summary>
     /// <param name="value">The JSON value.</param>
