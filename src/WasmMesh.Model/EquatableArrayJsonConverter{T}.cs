@@ -27,7 +27,16 @@ public sealed class EquatableArrayJsonConverter<T> : JsonConverter<EquatableArra
         var builder = ImmutableArray.CreateBuilder<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            builder.Add(JsonSerializer.Deserialize(ref reader, info)!);
+            try
+            {
+                builder.Add(JsonSerializer.Deserialize(ref reader, info)!);
+            }
+            catch (JsonException e)
+            {
+                // The nested read starts its own path at '$': name the item here; the serializer adds the array's path.
+                var core = e.Message.IndexOf(" Path: ", StringComparison.Ordinal) is var cut and >= 0 ? e.Message[..cut] : e.Message;
+                throw new JsonException($"[{builder.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}]{(e.Path is { Length: > 1 } inner ? inner[1..] : string.Empty)}: {core}", e);
+            }
         }
 
         return new EquatableArray<T>(builder.ToImmutable());

@@ -77,6 +77,7 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     // Consecutive transient failures per key. The work queue's own backoff cannot count them: a reconcile that starts a
     // fetch ends Done (the key is forgotten), so each retry would start again at 5 ms and the fetches would loop hot.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _transientFailures = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _undecodableReported = new(StringComparer.Ordinal);
 
     /// <summary>The first delay after a transient fetch failure; it doubles per failure in a row.</summary>
     internal static readonly TimeSpan TransientRetryBase = TimeSpan.FromSeconds(1);
@@ -169,6 +170,14 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     private async Task<ReconcileResult> ReconcileCoreAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         var key = request.Key.ToString();
+        if (_store.Informer.GetUndecodable(request.Namespace, request.Name) is { } undecodable)
+        {
+            // The current version does not decode: report it on the object; the last good version's output stays.
+            await ReportUndecodableAsync(key, undecodable, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done; // not retried: an edit of the object queues it again
+        }
+
+        _undecodableReported.TryRemove(key, out _);
         var resource = _store.Get(request.Namespace, request.Name);
         if (resource is null)
         {
@@ -635,7 +644,53 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         return Strip(a) == Strip(b);
     }
 
-    private async Task EmitEventAsync(AutoWasm resource, string type, string reason, string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <c>Failed</c> with the decoding error (which names the field path) into the status of an AutoWasm whose
+    /// current version does not decode, and a Warning Event, once per distinct error. A merge patch of the status only:
+    /// the object itself cannot be read into the model, and the last good status fields (the module still served) stay.
+    /// </summary>
+    private async Task ReportUndecodableAsync(string key, UndecodableObject bad, CancellationToken cancellationToken)
+    {
+        var ns = string.IsNullOrEmpty(bad.Metadata.NamespaceProperty) ? AutoWasm.DefaultNamespace : bad.Metadata.NamespaceProperty;
+        var name = bad.Metadata.Name ?? string.Empty;
+        var message = $"the object does not match the AutoWasm schema: {bad.Error.TrimEnd('.')}; fix it with 'kubectl edit autowasm {name} -n {ns}' (the output of its last good version stays in place)";
+        if (_undecodableReported.TryGetValue(key, out var reported) && reported == message)
+        {
+            return;
+        }
+
+        Log.Invalid(_logger, key, message);
+        var now = Truncate(_time.GetUtcNow()).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["status"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["phase"] = nameof(AutoWasmPhase.Failed),
+                ["message"] = message,
+                ["observedGeneration"] = bad.Metadata.Generation,
+                ["lastSyncTime"] = now,
+                ["conditions"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = ReadyCondition,
+                    ["status"] = "False",
+                    ["reason"] = "InvalidObject",
+                    ["message"] = message,
+                    ["observedGeneration"] = bad.Metadata.Generation,
+                    ["lastTransitionTime"] = now,
+                }),
+            },
+        };
+        var type = KubernetesResourceType.Of<AutoWasm>();
+        await _kubernetes.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), type.Group, type.Version, ns, type.Plural, name, fieldManager: _options.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _undecodableReported[key] = message;
+        await EmitEventAsync(bad.Metadata, ns, "Warning", "InvalidObject", message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task EmitEventAsync(AutoWasm resource, string type, string reason, string message, CancellationToken cancellationToken) =>
+        EmitEventAsync(resource.Metadata, resource.NamespaceOrDefault, type, reason, message, cancellationToken);
+
+    private async Task EmitEventAsync(V1ObjectMeta metadata, string ns, string type, string reason, string message, CancellationToken cancellationToken)
     {
         if (!_options.EmitEvents)
         {
@@ -643,8 +698,7 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         var now = Truncate(_time.GetUtcNow());
-        var ns = resource.NamespaceOrDefault;
-        var name = resource.Metadata.Name!;
+        var name = metadata.Name!;
         var eventTime = now.UtcDateTime;
         var record = new Corev1Event
         {
@@ -657,8 +711,8 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
                 Kind = AutoWasm.KindValue,
                 NamespaceProperty = ns,
                 Name = name,
-                Uid = resource.Metadata.Uid,
-                ResourceVersion = resource.Metadata.ResourceVersion,
+                Uid = metadata.Uid,
+                ResourceVersion = metadata.ResourceVersion,
             },
             Type = type,
             Reason = reason,

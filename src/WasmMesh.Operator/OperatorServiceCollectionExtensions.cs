@@ -69,6 +69,8 @@ public static class OperatorServiceCollectionExtensions
         var controller = builder.AddController<AutoWasmReconciler>(ControllerName)
             // A finished fetch queues its AutoWasm again (fetches run off the workers).
             .AddSource(sp => sp.GetRequiredService<AutoWasmReconciler>().FetchCompletions)
+            // An AutoWasm that does not decode is reported on the object (Failed with the field path, a Warning Event).
+            .AddSource(sp => new UndecodableAutoWasmSource(sp.GetRequiredService<Informer<AutoWasm>>()))
             // Secrets an AutoWasm names: creating or changing one reconciles those AutoWasms at once (Watches).
             .AddSource(sp => new InformerSource<SecretMetadata>(sp.GetRequiredService<OperatorWatches>().Secrets, e => OperatorWatches.Users(e, sp.GetRequiredService<AutoWasmStore>())))
             // What an AutoWasm writes and reads is watched from the first time it is needed; this source queues no keys.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using k8s;
 using WasmMesh.Model;
 using WasmMesh.TestSupport;
 
@@ -7,13 +8,13 @@ namespace WasmMesh.FaultTests;
 
 /// <summary>
 /// Fault 1: one malformed AutoWasm must not stop the others. A field the model does not know (`rootId` for `rootID`, a
-/// newer CRD's field) is ignored when reading the cluster; an object that does not decode (a wrong type) is skipped with
-/// a log line naming it, and every other AutoWasm keeps syncing.
+/// newer CRD's field) is ignored when reading the cluster; an object that does not decode (a wrong type) gets Failed with
+/// the field path in its status and a Warning Event, nothing is written for it, and every other AutoWasm keeps syncing.
 /// </summary>
 public sealed class MalformedObjectTests(FaultMesh fixture)
 {
     [Fact]
-    public async Task MalformedAutoWasms_UnknownFieldIgnored_UndecodableSkipped_OthersKeepSyncing_ReadinessUnaffected()
+    public async Task MalformedAutoWasms_UnknownFieldIgnored_UndecodableFailedWithFieldPathAndWarning_OthersKeepSyncing_ReadinessUnaffected()
     {
         var env = await fixture.GetAsync();
         var mesh = env.Mesh;
@@ -34,17 +35,23 @@ public sealed class MalformedObjectTests(FaultMesh fixture)
         Assert.Contains("rootId", unknownField, StringComparison.Ordinal);
         Assert.Contains("not-a-port", wrongType, StringComparison.Ordinal);
         // A cluster whose CRD is older or newer than this wasmer (here: one that keeps unknown fields and checks no types)
-        // stores both objects; the API server of this mesh enforces our schema, so loosen it for the two writes.
+        // stores both objects; the API server of this mesh enforces our schema, so loosen it for this test.
         await mesh.Kubectl.ApplyAsync(PermissiveCrd());
         try
         {
             await mesh.Kubectl.ApplyAsync(unknownField);
             await mesh.Kubectl.ApplyAsync(wrongType);
+            await CheckAsync(env, ns, before, after, beforeUrl, afterUrl);
         }
         finally
         {
             await mesh.Kubectl.ApplyAsync(AutoWasmCrd.Yaml);
         }
+    }
+
+    private static async Task CheckAsync(FaultMesh.Running env, string ns, byte[] before, byte[] after, Uri beforeUrl, Uri afterUrl)
+    {
+        var mesh = env.Mesh;
 
         // The unknown field is ignored: the object reconciles like any other.
         await mesh.WaitForSyncedAsync(ns, "unknown-field", Digest.ComputeSha256(before).Hex, diagnostics: env.Diagnostics);
@@ -55,7 +62,25 @@ public sealed class MalformedObjectTests(FaultMesh fixture)
         await mesh.WaitForSyncedAsync(ns, "healthy", Digest.ComputeSha256(after).Hex, diagnostics: env.Diagnostics);
         await mesh.WaitForSyncedAsync(ns, "newcomer", Digest.ComputeSha256(after).Hex, diagnostics: env.Diagnostics);
 
-        // The undecodable object is named in the log, and nothing is written for it.
+        // The undecodable object is reported on itself: Failed with the field path and a Warning Event; nothing is written for it.
+        var status = await Poll.UntilAsync(
+            async () =>
+            {
+                var text = await mesh.Kubectl.RunAsync("get", "autowasm", "wrong-type", "-n", ns, "-o", "jsonpath={.status.phase}|{.status.message}");
+                return text.StartsWith("Failed|", StringComparison.Ordinal) ? text : null;
+            },
+            $"AutoWasm {ns}/wrong-type Failed",
+            diagnostics: env.Diagnostics);
+        Assert.True(status.Contains("spec.filter.applyPorts[0]: ", StringComparison.Ordinal), status);
+        var warning = await Poll.UntilAsync(
+            async () =>
+            {
+                var list = await mesh.Client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: TestContext.Current.CancellationToken);
+                return list.Items.FirstOrDefault(e => e.InvolvedObject.Name == "wrong-type" && e.Type == "Warning" && e.Reason == "InvalidObject");
+            },
+            $"a Warning Event for AutoWasm {ns}/wrong-type",
+            diagnostics: env.Diagnostics);
+        Assert.True(warning.Message.Contains("spec.filter.applyPorts[0]: ", StringComparison.Ordinal), warning.Message);
         Assert.Contains($"{ns}/wrong-type", env.Wasmer.Log, StringComparison.Ordinal);
         Assert.Null(await mesh.EnvoyFilters.TryGetAsync(ns, "wrong-type", TestContext.Current.CancellationToken));
 

@@ -168,6 +168,46 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Informer_ObjectThatDoesNotDecode_IsKnownByKeyStreamedAndForgottenOnceFixed()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "good"), cancellationToken: _ct);
+        await fixture.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            System.Text.Json.Nodes.JsonNode.Parse($$$"""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"bad","namespace":"{{{ns}}}"},"spec":{"size":"not a number"}}"""),
+            "example.com", "v1", ns, "widgets", cancellationToken: _ct);
+        await using var informer = new Informer<Widget>(widgets, new InformerOptions { Namespace = ns });
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+
+        // Listed: the bad object is known by its key with the field path; the good one is cached as usual.
+        Assert.NotNull(informer.Get(ns, "good"));
+        Assert.Null(informer.Get(ns, "bad"));
+        Assert.Contains("spec.size", informer.GetUndecodable(ns, "bad")!.Error, StringComparison.Ordinal);
+        Assert.Null(informer.GetUndecodable(ns, "good"));
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(60));
+        await using var stream = informer.WatchUndecodableAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal($"{ns}/bad", stream.Current.Key);
+
+        // A good object turning bad through the watch: streamed, and its last good version stays cached.
+        await fixture.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"size":"two"}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", ns, "widgets", "good", cancellationToken: _ct);
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal($"{ns}/good", stream.Current.Key);
+        Assert.NotNull(informer.GetUndecodable(ns, "good"));
+        Assert.NotNull(informer.Get(ns, "good"));
+
+        // Fixed: forgotten.
+        await fixture.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"size":3}}""", V1Patch.PatchType.MergePatch), "example.com", "v1", ns, "widgets", "bad", cancellationToken: _ct);
+        await Eventually(() => informer.GetUndecodable(ns, "bad") is null && informer.Get(ns, "bad") is not null);
+        Assert.Equal(3, informer.Get(ns, "bad")!.Spec!.Size);
+    }
+
+    [Fact]
     public async Task Informer_SilentWatch_ReconnectsAfterSilenceTimeout()
     {
         var time = new FakeTimeProvider();

@@ -25,6 +25,8 @@ public sealed partial class Informer<T> : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly List<Channel<InformerEvent<T>>> _subscribers = [];
+    private readonly Dictionary<string, UndecodableObject> _undecodable = new(StringComparer.Ordinal);
+    private readonly List<Channel<UndecodableObject>> _undecodableSubscribers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -166,6 +168,63 @@ public sealed partial class Informer<T> : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The object stored under this key that could not be decoded as <typeparamref name="T"/> (a wrong type, a value the
+    /// model refuses), or null. The cache keeps the last good version of such an object, if there was one.
+    /// </summary>
+    /// <param name="namespaceName">The namespace (null or empty for cluster-scoped objects).</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The undecodable object, or null when the key's current version decoded (or does not exist).</returns>
+    public UndecodableObject? GetUndecodable(string? namespaceName, string name)
+    {
+        lock (_gate)
+        {
+            return _undecodable.GetValueOrDefault(KeyOf(namespaceName, name));
+        }
+    }
+
+    /// <summary>
+    /// Streams the objects that cannot be decoded: first every one known now, then each new version that does not decode.
+    /// One bad object never stops the informer; this is how its owner learns about it (to report it on the object).
+    /// </summary>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The undecodable objects.</returns>
+    public async IAsyncEnumerable<UndecodableObject> WatchUndecodableAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<UndecodableObject>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_gate)
+        {
+            foreach (var bad in _undecodable.Values)
+            {
+                channel.Writer.TryWrite(bad);
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                _undecodableSubscribers.Add(channel);
+            }
+        }
+
+        try
+        {
+            await foreach (var bad in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return bad;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _undecodableSubscribers.Remove(channel);
+            }
+        }
+    }
+
     /// <summary>Stops the informer and ends all subscriptions.</summary>
     /// <returns>A task that completes when the background loop has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -199,7 +258,13 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 s.Writer.TryComplete();
             }
 
+            foreach (var s in _undecodableSubscribers)
+            {
+                s.Writer.TryComplete();
+            }
+
             _subscribers.Clear();
+            _undecodableSubscribers.Clear();
         }
 
         _synced.TrySetCanceled();
@@ -258,6 +323,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
     private async Task<string> RelistAsync(CancellationToken stop)
     {
         var fresh = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var freshBad = new Dictionary<string, UndecodableObject>(StringComparer.Ordinal);
         string? continueToken = null;
         string? listVersion = null;
         do
@@ -292,6 +358,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
             {
                 // One object that does not decode never hides the others: keep its last good state, if any.
                 LogUndecodable(_logger, _resourceName, bad.Key, bad.Error);
+                freshBad[KeyOf(bad.Metadata.NamespaceProperty, bad.Metadata.Name ?? string.Empty)] = bad;
                 lock (_gate)
                 {
                     if (_cache.TryGetValue(KeyOf(bad.Metadata.NamespaceProperty, bad.Metadata.Name ?? string.Empty), out var previous))
@@ -330,6 +397,16 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 {
                     Publish(old.ToEvent(InformerEventType.Deleted));
                 }
+            }
+
+            foreach (var key in _undecodable.Keys.Where(k => !freshBad.ContainsKey(k)).ToList())
+            {
+                _undecodable.Remove(key);
+            }
+
+            foreach (var (key, bad) in freshBad)
+            {
+                SetUndecodable(key, bad);
             }
 
             var merged = new List<KeyValuePair<string, Entry>>(fresh.Count);
@@ -406,9 +483,17 @@ public sealed partial class Informer<T> : IAsyncDisposable
             LogUndecodable(_logger, _resourceName, key, e.DecodeError ?? "no object");
             lock (_gate)
             {
-                if (e.Type == WatchEventType.Deleted && _cache.Remove(key, out var gone))
+                if (e.Type == WatchEventType.Deleted)
                 {
-                    Publish(gone.ToEvent(InformerEventType.Deleted));
+                    _undecodable.Remove(key);
+                    if (_cache.Remove(key, out var gone))
+                    {
+                        Publish(gone.ToEvent(InformerEventType.Deleted));
+                    }
+                }
+                else
+                {
+                    SetUndecodable(key, new UndecodableObject(e.Metadata, e.DecodeError ?? "no object"));
                 }
 
                 Volatile.Write(ref _resourceVersion, e.Metadata.ResourceVersion);
@@ -420,6 +505,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
         var entry = new Entry(e.Object, e.Metadata.NamespaceProperty ?? string.Empty, e.Metadata.Name ?? string.Empty, e.Metadata.ResourceVersion);
         lock (_gate)
         {
+            _undecodable.Remove(entry.Key);
             _cache.TryGetValue(entry.Key, out var old);
             if (e.Type == WatchEventType.Deleted)
             {
@@ -444,6 +530,21 @@ public sealed partial class Informer<T> : IAsyncDisposable
             {
                 Publish(entry.ToEvent(InformerEventType.Resync));
             }
+        }
+    }
+
+    /// <summary>Records an undecodable version (under the lock) and tells subscribers when it is new.</summary>
+    private void SetUndecodable(string key, UndecodableObject bad)
+    {
+        if (_undecodable.TryGetValue(key, out var known) && known.Metadata.ResourceVersion == bad.Metadata.ResourceVersion && known.Error == bad.Error)
+        {
+            return;
+        }
+
+        _undecodable[key] = bad;
+        foreach (var s in _undecodableSubscribers)
+        {
+            s.Writer.TryWrite(bad);
         }
     }
 

@@ -90,8 +90,20 @@ internal static class KubernetesJson
                 meta = new V1ObjectMeta();
             }
 
-            return (null, meta, ex.Message);
+            return (null, meta, Describe(ex));
         }
+    }
+
+    /// <summary>Why an object did not decode, starting with the field path when the serializer knows it (<c>spec.ports[0]: …</c>).</summary>
+    private static string Describe(Exception ex)
+    {
+        if (ex is not JsonException { Path: { Length: > 1 } path } || ex.Message.Contains(" Path: ", StringComparison.Ordinal))
+        {
+            return ex.Message;
+        }
+
+        var field = path.TrimStart('$').TrimStart('.');
+        return ex.Message.StartsWith('[') ? field + ex.Message : $"{field}: {ex.Message}";
     }
 
     /// <summary>The <c>metadata</c> of a serialized object.</summary>
