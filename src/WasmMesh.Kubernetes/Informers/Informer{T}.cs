@@ -132,41 +132,8 @@ public sealed partial class Informer<T> : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Ends the subscription.</param>
     /// <returns>The events.</returns>
-    public async IAsyncEnumerable<InformerEvent<T>> WatchChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var channel = Channel.CreateUnbounded<InformerEvent<T>>(new UnboundedChannelOptions { SingleReader = true });
-        lock (_gate)
-        {
-            foreach (var entry in _cache.Values)
-            {
-                channel.Writer.TryWrite(entry.ToEvent(InformerEventType.Added));
-            }
-
-            if (_stop.IsCancellationRequested)
-            {
-                channel.Writer.TryComplete();
-            }
-            else
-            {
-                _subscribers.Add(channel);
-            }
-        }
-
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _subscribers.Remove(channel);
-            }
-        }
-    }
+    public IAsyncEnumerable<InformerEvent<T>> WatchChangesAsync(CancellationToken cancellationToken = default) =>
+        SubscribeAsync(_subscribers, () => _cache.Values.Select(e => e.ToEvent(InformerEventType.Added)), cancellationToken);
 
     /// <summary>
     /// The object stored under this key that could not be decoded as <typeparamref name="T"/> (a wrong type, a value the
@@ -189,14 +156,18 @@ public sealed partial class Informer<T> : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Ends the subscription.</param>
     /// <returns>The undecodable objects.</returns>
-    public async IAsyncEnumerable<UndecodableObject> WatchUndecodableAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<UndecodableObject> WatchUndecodableAsync(CancellationToken cancellationToken = default) =>
+        SubscribeAsync(_undecodableSubscribers, () => _undecodable.Values, cancellationToken);
+
+    /// <summary>A subscription: what <paramref name="current"/> yields under the lock first, then what is published to <paramref name="subscribers"/>.</summary>
+    private async IAsyncEnumerable<TItem> SubscribeAsync<TItem>(List<Channel<TItem>> subscribers, Func<IEnumerable<TItem>> current, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateUnbounded<UndecodableObject>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
         lock (_gate)
         {
-            foreach (var bad in _undecodable.Values)
+            foreach (var item in current())
             {
-                channel.Writer.TryWrite(bad);
+                channel.Writer.TryWrite(item);
             }
 
             if (_stop.IsCancellationRequested)
@@ -205,22 +176,22 @@ public sealed partial class Informer<T> : IAsyncDisposable
             }
             else
             {
-                _undecodableSubscribers.Add(channel);
+                subscribers.Add(channel);
             }
         }
 
         try
         {
-            await foreach (var bad in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return bad;
+                yield return item;
             }
         }
         finally
         {
             lock (_gate)
             {
-                _undecodableSubscribers.Remove(channel);
+                subscribers.Remove(channel);
             }
         }
     }
