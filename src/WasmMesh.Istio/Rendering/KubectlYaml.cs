@@ -224,8 +224,10 @@ internal static partial class KubectlYaml
 
     private static void AppendLiteral(string text, int indent, StringBuilder output)
     {
-        var chomp = text.EndsWith('\n') ? (text.EndsWith("\n\n", StringComparison.Ordinal) ? "+" : string.Empty) : "-";
-        var indentHint = text.Length > 0 && text[0] == ' ' ? "2" : string.Empty;
+        // As go-yaml: keep (+) when the final break follows another break or is the whole text, so "\n" reads back as
+        // "\n" and not ""; an indentation hint when the first line starts with a space or is empty.
+        var chomp = !text.EndsWith('\n') ? "-" : text.Length == 1 || text[^2] == '\n' ? "+" : string.Empty;
+        var indentHint = text.Length > 0 && text[0] is ' ' or '\n' ? "2" : string.Empty;
         output.Append('|').Append(indentHint).Append(chomp);
         var body = chomp == "-" ? text : text[..^1];
         foreach (var line in body.Split('\n'))
