@@ -82,6 +82,9 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     /// <summary>The first delay after a transient fetch failure; it doubles per failure in a row.</summary>
     internal static readonly TimeSpan TransientRetryBase = TimeSpan.FromSeconds(1);
 
+    // A status write that meets a newer version of the same spec is retried on it this many times in all.
+    private const int StatusConflictAttempts = 3;
+
     /// <summary>The largest delay between retries of a transient fetch failure.</summary>
     internal static readonly TimeSpan TransientRetryMax = TimeSpan.FromMinutes(5);
 
@@ -151,6 +154,14 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         catch (Exception e) when ((e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && _store.Get(request.Namespace, request.Name) is { } resource)
 #pragma warning restore CA1031
         {
+            if (e is KubernetesApiException { IsConflict: true })
+            {
+                // A write raced with a change of the object: not a failure of the AutoWasm. The change's own event, or
+                // this requeue, reconciles the latest version.
+                Log.ReconcileConflict(_logger, request.Key, e);
+                return ReconcileResult.Requeue;
+            }
+
             var failure = FailureClassifier.Classify(e);
             Log.ReconcileFailed(_logger, request.Key.ToString(), failure.Reason, failure.Message);
             try
@@ -629,8 +640,35 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         }
 
         var stamped = status with { LastSyncTime = Truncate(_time.GetUtcNow()) };
-        await _autowasms.ReplaceStatusAsync(resource with { Status = stamped }, _write, cancellationToken).ConfigureAwait(false);
-        return true;
+        var target = resource;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _autowasms.ReplaceStatusAsync(target with { Status = stamped }, _write, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (KubernetesApiException e) when (e.IsConflict && attempt < StatusConflictAttempts)
+            {
+                // The informer's copy is behind the API (a status written a moment ago has not come back yet). The
+                // status is this controller's alone, so it is written onto the latest version — as long as that is
+                // still the spec this outcome belongs to; a newer spec is reconciled on its own event.
+                var latest = await _autowasms.TryGetAsync(resource.NamespaceOrDefault, resource.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                if (latest is null || latest.Metadata.Uid != resource.Metadata.Uid || latest.Metadata.Generation != resource.Metadata.Generation
+                    || latest.Metadata.DeletionTimestamp is not null)
+                {
+                    Log.StatusSuperseded(_logger, resource.NamespaceOrDefault + "/" + resource.Metadata.Name);
+                    return false;
+                }
+
+                if (latest.Status is not null && SameIgnoringTimes(latest.Status, status) && !forceTime)
+                {
+                    return false;
+                }
+
+                target = latest;
+            }
+        }
     }
 
     private static bool SameIgnoringTimes(AutoWasmStatus a, AutoWasmStatus b)

@@ -25,6 +25,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "AutoWasm {Key}: the reconcile failed ({Reason}): {Message}")]
     public static partial void ReconcileFailed(ILogger logger, string key, string reason, string message);
 
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "AutoWasm {Key}: a write raced with a change of the object; reconciling the latest version")]
+    public static partial void ReconcileConflict(ILogger logger, WasmMesh.Controllers.ObjectKey key, Exception conflict);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "AutoWasm {Key}: the status was not written, the object changed since (its new version is reconciled on its own)")]
+    public static partial void StatusSuperseded(ILogger logger, string key);
+
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Cache retention: {Kept} modules in use, {Evicted} evicted")]
     public static partial void Retention(ILogger logger, int kept, int evicted);
 }

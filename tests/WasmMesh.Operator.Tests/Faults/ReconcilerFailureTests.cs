@@ -123,4 +123,45 @@ public sealed class ReconcilerFailureTests
         Assert.Equal(AutoWasmPhase.Failed, aw.Status!.Phase);
         Assert.Equal("InvalidSpec", aw.Status.Conditions[0].Reason);
     }
+
+    [Fact]
+    public async Task Reconcile_StatusWriteMeetsANewerVersionOfTheSameSpec_WritesTheRealFailureOnIt()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new SizeLimitExceededException(1024, "module https://example.com/m.wasm"));
+        await f.ApplyAsync(Yaml("large", Tag), "large", Ct);
+
+        // The informer stops here: every write below makes the API newer than the copy the reconciler reads.
+        await f.Informer.DisposeAsync();
+        await f.ReconcileOnceAsync("large", Ct); // starts the fetch and writes Pending
+        await f.Reconciler.WhenFetchSettled(new ObjectKey("default", "large")).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var result = await f.ReconcileOnceAsync("large", Ct);
+        var written = await f.AutoWasms.GetAsync("default", "large", Ct);
+
+        Assert.Equal(AutoWasmPhase.Failed, written.Status!.Phase);
+        Assert.Equal("ModuleTooLarge", Assert.Single(written.Status.Conditions).Reason);
+        Assert.Equal(ReconcileResult.RequeueAfter(f.OperatorOptions.PermanentFailureRetryInterval), result);
+    }
+
+    [Fact]
+    public async Task Reconcile_StatusWriteMeetsANewSpec_LeavesTheStatusToTheNewSpecsReconcile()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new SizeLimitExceededException(1024, "module https://example.com/m.wasm"));
+        await f.ApplyAsync(Yaml("edited", Tag), "edited", Ct);
+        await f.Informer.DisposeAsync();
+        await f.ReconcileOnceAsync("edited", Ct);
+        await f.Reconciler.WhenFetchSettled(new ObjectKey("default", "edited")).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // The spec changes before the outcome of the old one is written.
+        await f.Server.ApplyYamlAsync(Yaml("edited", "registry:\n  image: registry.example.com/team/wasm-add-header:v0.4"), Ct);
+        var edited = await f.AutoWasms.GetAsync("default", "edited", Ct);
+        await f.ReconcileOnceAsync("edited", Ct);
+        var after = await f.AutoWasms.GetAsync("default", "edited", Ct);
+
+        Assert.Equal(edited.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.NotEqual(AutoWasmPhase.Failed, after.Status?.Phase);
+    }
 }
