@@ -8,10 +8,16 @@ using WasmMesh.Testing;
 
 // Measurement harness (not a test): `serve` runs the Kubernetes API test server standalone;
 // `informer [count] [--separate]` measures an informer's initial list and sync and the process RSS;
-// `watch [count]` measures decoding a watch that replays count events.
+// `watch [count] [--url URL]` measures decoding a watch that replays count events (against a server started by
+// `serve-history count`, which keeps count + 100 changes, when --url is given; see watch-compare.sh).
 if (args.Length > 0 && args[0] == "serve")
 {
     return await KubernetesTestServer.RunAsync(args[1..]);
+}
+
+if (args.Length > 1 && args[0] == "serve-history")
+{
+    return await InformerBench.ServeAsync(int.Parse(args[1], NumberStyles.None, CultureInfo.InvariantCulture));
 }
 
 var count = args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
@@ -20,9 +26,10 @@ switch (args.FirstOrDefault())
     case "informer":
         return args.Contains("--separate") ? await InformerBench.RunSeparateAsync(count) : await InformerBench.RunAsync(count);
     case "watch":
-        return await InformerBench.RunWatchAsync(count);
+        var url = Array.IndexOf(args, "--url") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+        return await InformerBench.RunWatchAsync(count, url);
     default:
-        Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | informer [count] [--separate] | watch [count]");
+        Console.WriteLine("usage: KubernetesBench serve [--port N --kubeconfig PATH ...] | serve-history count | informer [count] [--separate] | watch [count] [--url URL]");
         return 2;
 }
 
@@ -63,19 +70,49 @@ internal static class InformerBench
         }
     }
 
-    /// <summary>Creates count Secrets after noting the resource version, then times a watch from it until every ADDED event is decoded.</summary>
-    public static async Task<int> RunWatchAsync(int count)
+    /// <summary>Runs an API test server that keeps the last count + 100 changes until killed; prints its URL first.</summary>
+    public static async Task<int> ServeAsync(int count)
     {
         await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = count + 100 });
         await server.StartAsync();
+        Console.WriteLine($"url {server.Url}");
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    }
+
+    /// <summary>
+    /// Creates count Secrets after noting the resource version, then times a watch from it until every ADDED event is
+    /// decoded: against <paramref name="url"/>, or an in-process server when null.
+    /// </summary>
+    public static async Task<int> RunWatchAsync(int count, string? url)
+    {
+        if (url is not null)
+        {
+            using var remote = new Kubernetes(new KubernetesClientConfiguration { Host = url.TrimEnd('/') });
+            return await RunWatchAsync(remote, count);
+        }
+
+        await using var server = new KubernetesTestServer(new KubernetesTestServerOptions { HistoryLimit = count + 100 });
+        await server.StartAsync();
         using var client = new Kubernetes(server.ClientConfiguration);
+        return await RunWatchAsync(client, count);
+    }
+
+    private static async Task<int> RunWatchAsync(Kubernetes client, int count)
+    {
         var secrets = client.Resource(KubernetesResourceType.Secrets, BenchJsonContext.Default.V1Secret);
         var from = (await secrets.ListAsync("default")).Metadata.ResourceVersion;
         await FillAsync(client, count);
         var watch = Stopwatch.StartNew();
         var seen = 0;
+        var first = TimeSpan.Zero;
         await foreach (var e in secrets.WatchAsync("default", new WatchOptions { ResourceVersion = from, AllowWatchBookmarks = false }))
         {
+            if (seen == 0)
+            {
+                first = watch.Elapsed;
+            }
+
             if (e.Type == WatchEventType.Added && e.Object?.Data?.Count == 1 && ++seen == count)
             {
                 break;
@@ -83,7 +120,7 @@ internal static class InformerBench
         }
 
         watch.Stop();
-        Console.WriteLine($"events={seen} watch={watch.Elapsed.TotalSeconds:0.000}s");
+        Console.WriteLine($"events={seen} watch={watch.Elapsed.TotalSeconds:0.000}s firstEvent={first.TotalSeconds:0.000}s");
         return seen == count ? 0 : 1;
     }
 

@@ -44,6 +44,32 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Cache_ListedAndWatchedObjects_KeepNoManagedFields()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        var write = new WriteOptions { FieldManager = "tests" };
+        await widgets.CreateAsync(Widgets.New(ns, "listed"), write, _ct);
+        await using var informer = new Informer<Widget>(widgets, new InformerOptions { Namespace = ns });
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        await widgets.CreateAsync(Widgets.New(ns, "watched"), write, _ct);
+        for (var i = 0; i < 400 && informer.Get(ns, "watched") is null; i++)
+        {
+            await Task.Delay(50, _ct);
+        }
+
+        foreach (var name in new[] { "listed", "watched" })
+        {
+            Assert.NotEmpty((await widgets.GetAsync(ns, name, _ct)).Metadata.ManagedFields!);
+            var cached = informer.Get(ns, name);
+            Assert.NotNull(cached);
+            Assert.Null(cached.Metadata.ManagedFields);
+            Assert.Equal(name, cached.Metadata.Name);
+        }
+    }
+
+    [Fact]
     public async Task WatchChangesAsync_LiveChanges_ArriveAsKeyedEventsWithOldState()
     {
         var ns = await fixture.NewNamespaceAsync();

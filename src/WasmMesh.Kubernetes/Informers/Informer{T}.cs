@@ -11,7 +11,9 @@ namespace WasmMesh.Kubernetes;
 /// A local cache of one resource type kept current by list-then-watch: lists (in pages), watches from the
 /// list's resource version, relists after 410 Gone, reconnects with backoff after a dropped or silent stream,
 /// and re-announces everything periodically. Read the cache with <see cref="Get"/>/<see cref="List"/>; receive
-/// changes as keyed events from <see cref="WatchChangesAsync"/>.
+/// changes as keyed events from <see cref="WatchChangesAsync"/>. Cached objects do not keep
+/// <c>metadata.managedFields</c> (field-ownership records that only the API server uses; with several writers they are
+/// often larger than the object), as controller-runtime's <c>TransformStripManagedFields</c> does.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public sealed partial class Informer<T> : IAsyncDisposable
@@ -321,6 +323,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
             foreach (var item in page.Items)
             {
                 var meta = item.Metadata;
+                meta.ManagedFields = null;
                 var entry = new Entry(item, meta.NamespaceProperty ?? string.Empty, meta.Name ?? string.Empty, meta.ResourceVersion);
                 fresh[entry.Key] = entry;
             }
@@ -473,6 +476,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
             return;
         }
 
+        e.Object.Metadata.ManagedFields = null;
         var entry = new Entry(e.Object, e.Metadata.NamespaceProperty ?? string.Empty, e.Metadata.Name ?? string.Empty, e.Metadata.ResourceVersion);
         lock (_gate)
         {

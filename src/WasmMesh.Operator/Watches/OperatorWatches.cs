@@ -1,4 +1,3 @@
-using System.Text.Json;
 using k8s;
 using Microsoft.Extensions.Logging;
 using WasmMesh.Controllers;
@@ -12,13 +11,13 @@ namespace WasmMesh.Operator.Watches;
 /// The objects the AutoWasm controller writes or reads besides AutoWasms, watched so that their changes reach it within
 /// seconds: the Istio resources it owns (controller-runtime's <c>Owns</c>: an event queues the owner AutoWasm) and the
 /// pull Secrets AutoWasms name (<c>Watches</c> with a mapping: an event queues every AutoWasm in the Secret's namespace
-/// that names it). Each informer starts when first needed — the EnvoyFilter one with the controller, the others when an
+/// that names it). Both keep metadata only (and a fingerprint of an output's spec), never specs or Secret data. Each informer starts when first needed — the EnvoyFilter one with the controller, the others when an
 /// AutoWasm writes that kind or names a pull secret — so a cluster without a kind's CRD, or without pull secrets, never
 /// lists them. They follow the operator's watch namespace.
 /// </summary>
 internal sealed class OperatorWatches : IAsyncDisposable
 {
-    private readonly Dictionary<string, Informer<IstioObjectResource>> _outputs;
+    private readonly Dictionary<string, Informer<OwnedOutput>> _outputs;
     private readonly Lock _gate = new();
     private readonly HashSet<object> _started = [];
 
@@ -28,7 +27,7 @@ internal sealed class OperatorWatches : IAsyncDisposable
         var options = new InformerOptions { Namespace = string.IsNullOrEmpty(watchNamespace) ? null : watchNamespace };
         _outputs = IstioOutputWriter.Types.ToDictionary(
             t => t.Key,
-            t => new Informer<IstioObjectResource>(client.Resource(t.Value, OutputJsonContext.Default.IstioObjectResource), options, loggers?.CreateLogger<Informer<IstioObjectResource>>(), time),
+            t => new Informer<OwnedOutput>(client.Resource(t.Value, WatchJsonContext.Default.OwnedOutput), options, loggers?.CreateLogger<Informer<OwnedOutput>>(), time),
             StringComparer.Ordinal);
         Secrets = new Informer<SecretMetadata>(client.Resource(KubernetesResourceType.Secrets, WatchJsonContext.Default.SecretMetadata), options, loggers?.CreateLogger<Informer<SecretMetadata>>(), time);
     }
@@ -40,7 +39,7 @@ internal sealed class OperatorWatches : IAsyncDisposable
     public Informer<SecretMetadata> Secrets { get; }
 
     /// <summary>The informer of one output kind.</summary>
-    public Informer<IstioObjectResource> Outputs(string kind) => _outputs[kind];
+    public Informer<OwnedOutput> Outputs(string kind) => _outputs[kind];
 
     /// <summary>Starts watching what <paramref name="resource"/> writes and reads, if not watched yet.</summary>
     public void WatchFor(AutoWasm resource, IstioOutputKind defaultOutput)
@@ -68,7 +67,7 @@ internal sealed class OperatorWatches : IAsyncDisposable
     }
 
     /// <summary>The AutoWasm that controls an output object (its controller owner reference), if any.</summary>
-    public static IEnumerable<ObjectKey> Owner(InformerEvent<IstioObjectResource> e)
+    public static IEnumerable<ObjectKey> Owner(InformerEvent<OwnedOutput> e)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (e.Type == InformerEventType.Resync || (e.Type == InformerEventType.Updated && e.OldObject is { } old && !Changed(old, e.Object)))
@@ -107,15 +106,9 @@ internal sealed class OperatorWatches : IAsyncDisposable
         await Secrets.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static bool Changed(IstioObjectResource old, IstioObjectResource current)
+    private static bool Changed(OwnedOutput old, OwnedOutput current)
     {
-        var sameSpec = (old.Spec, current.Spec) switch
-        {
-            (null, null) => true,
-            ({ } a, { } b) => JsonElement.DeepEquals(a, b),
-            _ => false,
-        };
-        return !sameSpec
+        return old.SpecFingerprint != current.SpecFingerprint
             || !(old.Metadata.OwnerReferences ?? []).Select(o => o.Uid).SequenceEqual((current.Metadata.OwnerReferences ?? []).Select(o => o.Uid), StringComparer.Ordinal)
             || !(old.Metadata.Labels ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual((current.Metadata.Labels ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal));
     }

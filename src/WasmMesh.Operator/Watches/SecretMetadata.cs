@@ -20,8 +20,9 @@ internal sealed record SecretMetadata : IKubernetesObject<V1ObjectMeta>
     public V1ObjectMeta Metadata { get; set; } = new();
 }
 
-/// <summary>Source-generated System.Text.Json metadata for the watched Secrets (unknown members such as data are skipped).</summary>
+/// <summary>Source-generated System.Text.Json metadata for the watched Secrets and owned outputs (unknown members such as data are skipped).</summary>
 [JsonSerializable(typeof(SecretMetadata))]
+[JsonSerializable(typeof(OwnedOutput))]
 internal sealed partial class WatchJsonContext : JsonSerializerContext
 {
 }

@@ -14,17 +14,16 @@ public sealed class OperatorWatchesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static IstioObjectResource Filter(string spec, params V1OwnerReference[] owners) => new()
+    private static OwnedOutput Filter(string spec, params V1OwnerReference[] owners) => Decode($$"""{"apiVersion":"networking.istio.io/v1alpha3","kind":"EnvoyFilter","spec":{{spec}}}""") with
     {
-        ApiVersion = "networking.istio.io/v1alpha3",
-        Kind = "EnvoyFilter",
         Metadata = new V1ObjectMeta { Name = "ef", NamespaceProperty = "team", OwnerReferences = owners.Length == 0 ? null : owners },
-        Spec = JsonDocument.Parse(spec).RootElement.Clone(),
     };
+
+    private static OwnedOutput Decode(string json) => JsonSerializer.Deserialize(json, WatchJsonContext.Default.OwnedOutput)!;
 
     private static readonly V1OwnerReference Controller = new() { ApiVersion = AutoWasm.ApiVersionValue, Kind = AutoWasm.KindValue, Name = "auth", Uid = "u1", Controller = true };
 
-    private static InformerEvent<IstioObjectResource> Event(InformerEventType type, IstioObjectResource current, IstioObjectResource? old = null)
+    private static InformerEvent<OwnedOutput> Event(InformerEventType type, OwnedOutput current, OwnedOutput? old = null)
         => new() { Type = type, Namespace = "team", Name = "ef", Object = current, OldObject = old };
 
     [Theory]
@@ -42,6 +41,58 @@ public sealed class OperatorWatchesTests
         Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, Filter("""{"a":2}""", Controller), before)));
         Assert.Empty(OperatorWatches.Owner(Event(InformerEventType.Updated, Filter("""{"a":1}""", Controller), before)));
         Assert.Empty(OperatorWatches.Owner(Event(InformerEventType.Resync, before)));
+    }
+
+    [Fact]
+    public void Owner_NestedSpecEdit_IsAChange_AndTheSameTextIsNot()
+    {
+        const string Spec = """{"configPatches":[{"applyTo":"HTTP_FILTER","patch":{"value":{"name":"auth","config":{"vm_config":{"code":{"remote":{"sha256":"aa"}}}}}}}],"priority":-10}""";
+        var before = Filter(Spec, Controller);
+        Assert.Empty(OperatorWatches.Owner(Event(InformerEventType.Updated, Filter(Spec, Controller), before)));
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, Filter(Spec.Replace("\"aa\"", "\"ab\"", StringComparison.Ordinal), Controller), before)));
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, Filter(Spec.Replace("-10", "-11", StringComparison.Ordinal), Controller), before)));
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, Filter("""{"configPatches":[]}""", Controller), before)));
+    }
+
+    [Theory]
+    [InlineData("""{"a":1}""", """{"a":"1"}""")]
+    [InlineData("""{"a":[1,2]}""", """{"a":[[1],2]}""")]
+    [InlineData("""{"a":{}}""", """{"a":[]}""")]
+    [InlineData("""{"a":null}""", """{"a":{}}""")]
+    [InlineData("""{"ab":1}""", """{"a":1,"b":1}""")]
+    [InlineData("""{}""", "null")]
+    public void SpecFingerprint_DiffersForDifferentValues(string one, string other)
+    {
+        Assert.NotEqual(Decode($$"""{"spec":{{one}}}""").SpecFingerprint, Decode($$"""{"spec":{{other}}}""").SpecFingerprint);
+        Assert.Equal(Decode($$"""{"spec":{{one}}}""").SpecFingerprint, Decode("""{"kind":"EnvoyFilter","spec":""" + one + ""","status":{"x":1}}""").SpecFingerprint);
+    }
+
+    [Fact]
+    public void SpecFingerprint_IsZeroOnlyWithoutASpec_AndTheSpecIsNotKept()
+    {
+        Assert.Equal(UInt128.Zero, Decode("""{"kind":"EnvoyFilter"}""").SpecFingerprint);
+        Assert.NotEqual(UInt128.Zero, Decode("""{"spec":{}}""").SpecFingerprint);
+        Assert.Equal(["ApiVersion", "Kind", "Metadata", "SpecFingerprint"], typeof(OwnedOutput).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task OutputInformer_KeepsMetadataAndAFingerprint_NotTheSpec()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(FaultYaml.AutoWasm("auth", FaultYaml.Tag), "auth", Ct);
+        await f.ReconcileAsync("auth", Ct);
+        var written = await f.EnvoyFilters.GetAsync("default", "auth", Ct);
+        Assert.NotEmpty(written.Metadata.ManagedFields!);
+        await using var watches = new OperatorWatches(f.Client, null, null, TimeProvider.System);
+        var informer = watches.Outputs("EnvoyFilter");
+        await informer.StartAsync(Ct);
+        await informer.WaitForSyncAsync(Ct);
+
+        var cached = Assert.Single(informer.List());
+        Assert.Equal("auth", cached.Metadata.Name);
+        Assert.NotEqual(UInt128.Zero, cached.SpecFingerprint);
+        Assert.Null(cached.Metadata.ManagedFields);
+        Assert.Contains(cached.Metadata.OwnerReferences!, o => o.Kind == AutoWasm.KindValue && o.Name == "auth" && o.Controller == true);
     }
 
     [Fact]
