@@ -160,14 +160,21 @@ public sealed class FetchSchedulerTests
             started.TrySetResult();
             return deaf.Task;
         }, _ => notified = true);
-        await started.Task.WaitAsync(Bound, Ct);
-        Assert.Equal(FetchStage.Queued, scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("other"), owner => otherDone.TrySetResult(owner)).Stage);
+        try
+        {
+            await started.Task.WaitAsync(Bound, Ct);
+            Assert.Equal(FetchStage.Queued, scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("other"), owner => otherDone.TrySetResult(owner)).Stage);
 
-        scheduler.Cancel("ns/deleted");
+            scheduler.Cancel("ns/deleted");
 
-        Assert.Equal("ns/other", await otherDone.Task.WaitAsync(Bound, Ct));
-        Assert.Equal("other", scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("again"), _ => { }).Result);
-        deaf.SetException(new IOException("the stuck read ends late"));
+            Assert.Equal("ns/other", await otherDone.Task.WaitAsync(Bound, Ct));
+            Assert.Equal("other", scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("again"), _ => { }).Result);
+        }
+        finally
+        {
+            deaf.TrySetException(new IOException("the stuck read ends late"));
+        }
+
         Assert.False(notified);
         Assert.False(scheduler.Has("ns/deleted"));
     }
@@ -185,14 +192,21 @@ public sealed class FetchSchedulerTests
             started.TrySetResult();
             return deaf.Task;
         }, _ => oldNotified = true);
-        await started.Task.WaitAsync(Bound, Ct);
+        try
+        {
+            await started.Task.WaitAsync(Bound, Ct);
 
-        var replaced = scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("v2"), owner => replacedDone.TrySetResult(owner));
+            var replaced = scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("v2"), owner => replacedDone.TrySetResult(owner));
 
-        Assert.True(replaced.IsPending);
-        Assert.Equal("ns/a", await replacedDone.Task.WaitAsync(Bound, Ct));
-        Assert.Equal("v2", scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("again"), _ => { }).Result);
-        deaf.SetResult("v1, too late");
+            Assert.True(replaced.IsPending);
+            Assert.Equal("ns/a", await replacedDone.Task.WaitAsync(Bound, Ct));
+            Assert.Equal("v2", scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("again"), _ => { }).Result);
+        }
+        finally
+        {
+            deaf.TrySetResult("v1, too late");
+        }
+
         Assert.False(oldNotified);
         Assert.False(scheduler.Has("ns/a"));
     }
