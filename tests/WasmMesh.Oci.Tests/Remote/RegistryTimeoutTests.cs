@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using WasmMesh.Oci.Tests.Layouts;
 
 namespace WasmMesh.Oci.Tests.Remote;
@@ -14,6 +15,13 @@ public sealed class RegistryTimeoutTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ServiceProvider Services()
+    {
+        var services = new ServiceCollection();
+        services.AddWasmMeshOci(Short);
+        return services.BuildServiceProvider();
+    }
 
     private static void Short(OciClientOptions options)
     {
@@ -148,6 +156,48 @@ public sealed class RegistryTimeoutTests
         {
             stop.TrySetResult();
         }
+    }
+
+    [Fact]
+    public async Task GetReferrersAsync_ReferrersRequestNeverAnswered_FailsWithResponseHeaderTimeout()
+    {
+        var subject = Digest.ComputeSha256("subject"u8.ToArray());
+        await using var stub = RegistryStub.Start();
+        stub.AddHanging($"/v2/team/filter/referrers/{subject}");
+        await using var services = Services();
+        var content = services.GetRequiredService<IOciContentClient>();
+
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => content.GetReferrersAsync(TestClient.Ref($"{stub.Host}/team/filter"), subject, null, Ct).WaitAsync(Bound, Ct));
+
+        Assert.Contains($"to GET http://{stub.Host}/v2/team/filter/referrers/{subject} for repository team/filter (the ResponseHeaderTimeout option)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetReferrersAsync_ReferrersBodyStalls_FailsWithIdleReadTimeout()
+    {
+        var subject = Digest.ComputeSha256("subject"u8.ToArray());
+        await using var stub = RegistryStub.Start();
+        stub.AddStalling($"/v2/team/filter/referrers/{subject}", new byte[4096], 16);
+        await using var services = Services();
+        var content = services.GetRequiredService<IOciContentClient>();
+
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => content.GetReferrersAsync(TestClient.Ref($"{stub.Host}/team/filter"), subject, null, Ct).WaitAsync(Bound, Ct));
+
+        Assert.Contains($"while reading referrers of {subject} in {stub.Host}/team/filter (the IdleReadTimeout option)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutManifestAsync_BodySentAndNeverAnswered_FailsWithResponseHeaderTimeoutAfterTheBody()
+    {
+        await using var stub = RegistryStub.Start();
+        stub.AddHanging("/v2/team/filter/manifests/v1");
+        await using var services = Services();
+        var content = services.GetRequiredService<IOciContentClient>();
+        var manifest = TestLayouts.Wasme(WasmModuleBuilder.Build(seed: 33)).Manifest;
+
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => content.PutManifestAsync(TestClient.Ref($"{stub.Host}/team/filter"), "v1", manifest, MediaTypes.OciManifest, null, Ct).WaitAsync(Bound, Ct));
+
+        Assert.Contains($"no response headers within 1s to PUT http://{stub.Host}/v2/team/filter/manifests/v1 for repository team/filter (the ResponseHeaderTimeout option)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
