@@ -132,8 +132,6 @@ builder.Services.AddWasmMeshServing()
         o.IdleReadTimeout = settings.IdleReadTimeout;
     })
     .ConfigureSsrfGuard(o => o.BlockLoopback = !settings.AllowLoopbackSources);
-// Registry connections open within the same connect timeout as object sources.
-builder.Services.Configure<WasmMesh.Oci.OciClientOptions>(o => o.ConnectTimeout = settings.ConnectTimeout);
 if (!mirrors.IsEmpty)
 {
     builder.Services.AddWasmMeshOciMirrors(mirrors);

@@ -96,10 +96,10 @@ internal sealed class WasmerOptions
     /// <summary>The longest a connection to a source may take to open; default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest an object URL may take to answer with its response headers; default 30 s.</summary>
+    /// <summary>The longest a source (object URL, or any request of a registry fetch) may take to answer with its response headers; default 30 s.</summary>
     public TimeSpan ResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest a download may go without receiving a byte; default 30 s.</summary>
+    /// <summary>The longest a download (object URL, registry manifest or blob) may go without receiving a byte; default 30 s.</summary>
     public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After SIGTERM, how long wasmer keeps serving (with /readyz answering 503) before it releases the lease and exits; default 5 s.</summary>

@@ -44,8 +44,19 @@ public sealed class OciClientOptions
     /// <summary>How long to wait for a TCP/TLS connection. Default 15 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long to wait for a response's headers (and a manifest's body). Default 100 s.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>
+    /// How long a registry (or its token service, or the storage a blob redirects to) may take to answer a request with
+    /// its response headers once the request, body included, is sent. Default 30 s. A registry that accepts the
+    /// connection and never answers fails the request after this time with <see cref="RegistryUnreachableException"/>.
+    /// </summary>
+    public TimeSpan ResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long reading a response body (manifest, blob, token, referrers, error) or writing a request body may go
+    /// without a byte of progress. Default 30 s. A stalled transfer fails with <see cref="RegistryUnreachableException"/>;
+    /// a slow but steady one is not limited.
+    /// </summary>
+    public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Blobs up to this size are uploaded with one PUT; larger ones in chunks (PATCH). Default 64 MiB.</summary>
     public long MonolithicUploadLimit { get; set; } = 64L * 1024 * 1024;

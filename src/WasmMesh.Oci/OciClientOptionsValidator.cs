@@ -23,9 +23,12 @@ internal sealed class OciClientOptionsValidator : IValidateOptions<OciClientOpti
             failures.Add($"{nameof(OciClientOptions.UploadChunkSize)} and {nameof(OciClientOptions.MonolithicUploadLimit)} must be positive");
         }
 
-        if (options.ConnectTimeout <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
+        foreach (var (setting, value) in new[] { (nameof(OciClientOptions.ConnectTimeout), options.ConnectTimeout), (nameof(OciClientOptions.ResponseHeaderTimeout), options.ResponseHeaderTimeout), (nameof(OciClientOptions.IdleReadTimeout), options.IdleReadTimeout) })
         {
-            failures.Add($"{nameof(OciClientOptions.ConnectTimeout)} and {nameof(OciClientOptions.RequestTimeout)} must be positive");
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                failures.Add($"{setting} must be positive (or infinite), got {value}");
+            }
         }
 
         if (options.CaFile is { } ca && !File.Exists(ca))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
+using WasmMesh.Oci;
 
 namespace WasmMesh.Sources;
 
@@ -23,15 +24,17 @@ internal sealed class ObjectSource(IHttpClientFactory httpClientFactory, IOption
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/wasm"));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
             HttpResponseMessage response;
-            using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            headers.CancelAfter(options.Value.ResponseHeaderTimeout);
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (headers.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new WasmSourceException(WasmSourceKind.Object, WasmSourceRequest.RedactUrl(current), $"no response headers within {options.Value.ResponseHeaderTimeout.TotalSeconds:0.###}s (the ResponseHeaderTimeout option); check that the server at the URL answers", innerException: ex);
+                var subject = WasmSourceRequest.RedactUrl(current);
+                var headerTimeout = options.Value.ResponseHeaderTimeout;
+                response = await HttpTimeouts.SendAsync(
+                    client,
+                    request,
+                    headerTimeout,
+                    options.Value.IdleReadTimeout,
+                    (_, ex) => new WasmSourceException(WasmSourceKind.Object, subject, $"no response headers within {HttpTimeouts.Seconds(headerTimeout)} (the ResponseHeaderTimeout option); check that the server at the URL answers", innerException: ex),
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (FindSsrf(ex) is { } blocked)
             {
@@ -80,7 +83,7 @@ internal sealed class ObjectSource(IHttpClientFactory httpClientFactory, IOption
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 var subject = WasmSourceRequest.RedactUrl(current);
                 var idle = options.Value.IdleReadTimeout;
-                return new ObjectResponse(response, new IdleTimeoutReadStream(stream, idle, () => new WasmSourceException(WasmSourceKind.Object, subject, $"no data received for {idle.TotalSeconds:0.###}s while downloading (the IdleReadTimeout option)")), current, length);
+                return new ObjectResponse(response, new IdleTimeoutReadStream(stream, idle, ex => new WasmSourceException(WasmSourceKind.Object, subject, $"no data received for {HttpTimeouts.Seconds(idle)} while downloading (the IdleReadTimeout option)", innerException: ex)), current, length);
             }
             catch
             {

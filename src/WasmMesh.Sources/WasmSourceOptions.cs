@@ -18,18 +18,23 @@ public sealed class WasmSourceOptions
     /// <summary>How long one fetch may take, from the first request to the last byte. Default 5 minutes.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long establishing a connection (TCP and TLS) may take. Default 10 seconds.</summary>
+    /// <summary>
+    /// How long establishing a connection (TCP and TLS) to an object URL or a registry may take. Default 10 seconds.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long an object URL may take to answer with its response headers once the request is sent. Default 30 seconds.
-    /// A server that accepts the connection and never answers fails the fetch after this time, not after <see cref="Timeout"/>.
+    /// How long a source may take to answer a request with its response headers once the request is sent. Default 30
+    /// seconds. It applies to object URLs and to every request a registry fetch makes (token service, manifest, blob,
+    /// referrers and signatures; it sets <see cref="WasmMesh.Oci.OciClientOptions.ResponseHeaderTimeout"/>). A server
+    /// that accepts the connection and never answers fails the fetch after this time, not after <see cref="Timeout"/>.
     /// </summary>
     public TimeSpan ResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a module download may go without receiving a byte. Default 30 seconds. A stalled body fails the fetch
-    /// after this time; a slow but steady one is bounded by <see cref="Timeout"/> only.
+    /// How long a download may go without receiving a byte. Default 30 seconds. It applies to object URLs and to every
+    /// body a registry fetch reads (it sets <see cref="WasmMesh.Oci.OciClientOptions.IdleReadTimeout"/>). A stalled body
+    /// fails the fetch after this time; a slow but steady one is bounded by <see cref="Timeout"/> only.
     /// </summary>
     public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -13,6 +13,7 @@ public static class WasmSourcesServiceCollectionExtensions
     /// Adds <see cref="IWasmModuleProvider"/>, <see cref="IWasmModuleCache"/> and <see cref="IWasmCacheRetention"/>
     /// (singletons), their options (validated at start), the object-source HTTP client guarded against SSRF, and
     /// the OCI registry client (<c>AddWasmMeshOci</c>, unless <see cref="WasmMesh.Oci.IWasmRegistryClient"/> is registered already).
+    /// The registry client takes its connect, response-header and idle-read timeouts from <see cref="WasmSourceOptions"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to configure the cache, sources and guard.</returns>
@@ -44,9 +45,16 @@ public static class WasmSourcesServiceCollectionExtensions
             services.AddWasmMeshOci();
         }
 
-        // Registry hosts come from user-written AutoWasm specs too: registry connections pass the same SSRF guard.
+        // Registry hosts come from user-written AutoWasm specs too: registry connections pass the same SSRF guard, and
+        // registry fetches have the same connect, response-header and idle-read timeouts as object URLs.
         services.AddOptions<WasmMesh.Oci.OciClientOptions>()
-            .Configure<IOptions<SsrfGuardOptions>>((oci, ssrf) => oci.ConnectCallback ??= new SsrfGuard(ssrf.Value).ConnectAsync);
+            .Configure<IOptions<SsrfGuardOptions>, IOptions<WasmSourceOptions>>((oci, ssrf, sources) =>
+            {
+                oci.ConnectCallback ??= new SsrfGuard(ssrf.Value).ConnectAsync;
+                oci.ConnectTimeout = sources.Value.ConnectTimeout;
+                oci.ResponseHeaderTimeout = sources.Value.ResponseHeaderTimeout;
+                oci.IdleReadTimeout = sources.Value.IdleReadTimeout;
+            });
         services.TryAddSingleton<IRegistryModuleSource, OciRegistryModuleSource>();
         services.TryAddSingleton<WasmModuleProvider>();
         services.TryAddSingleton<IWasmModuleProvider>(sp => sp.GetRequiredService<WasmModuleProvider>());

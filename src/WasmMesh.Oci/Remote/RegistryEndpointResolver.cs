@@ -64,23 +64,24 @@ internal sealed class RegistryEndpointResolver(OciClientOptions options, ILogger
     /// <summary>GETs <c>/v2/</c>; any registry-looking answer (200 or 401) is success.</summary>
     private async Task<Exception?> ProbeAsync(HttpClient client, Uri baseUri, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
+        var probe = new Uri(baseUri, "/v2/");
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/v2/"));
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+            using var response = await HttpTimeouts.SendAsync(
+                client,
+                request,
+                options.ResponseHeaderTimeout,
+                options.IdleReadTimeout,
+                (_, e) => new TimeoutException($"no response headers within {HttpTimeouts.Seconds(options.ResponseHeaderTimeout)} to GET {probe} (the ResponseHeaderTimeout option); check that the registry answers", e),
+                cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized
                 ? null
                 : new HttpRequestException($"{baseUri.Scheme} probe of /v2/ returned {(int)response.StatusCode}", null, response.StatusCode);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             return e;
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new TimeoutException($"no answer within {options.RequestTimeout.TotalSeconds:0} s", e);
         }
     }
 }

@@ -71,14 +71,14 @@ internal sealed class RegistrySession
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Get, new Uri(b, "/v2/")), HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Get, new Uri(b, "/v2/")), false, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     public async Task<ManifestContent> GetManifestAsync(string reference, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(b => ManifestRequest(HttpMethod.Get, b, reference), HttpCompletionOption.ResponseHeadersRead, true, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(b => ManifestRequest(HttpMethod.Get, b, reference), true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var subject = $"manifest {Reference.Registry}/{Repository}:{reference}";
         if (response.Content.Headers.ContentLength > _options.MaxManifestSize)
@@ -88,13 +88,11 @@ internal sealed class RegistrySession
 
         var expected = Digest.TryParse(reference, out var pinned) ? pinned : (Digest?)null;
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var hashing = new HashingReadStream(stream, subject, expected, _options.MaxManifestSize);
+        var hashing = new HashingReadStream(IdleLimited(stream, subject), subject, expected, _options.MaxManifestSize);
         await using (hashing.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
-            await hashing.CopyToAsync(buffer, timeout.Token).ConfigureAwait(false);
+            await hashing.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             var digest = hashing.ComputedDigest ?? await hashing.DrainAsync(cancellationToken).ConfigureAwait(false);
             CheckDigestHeader(response, digest, subject);
             return new ManifestContent(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, digest);
@@ -114,7 +112,6 @@ internal sealed class RegistrySession
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciIndex));
                 return request;
             },
-            HttpCompletionOption.ResponseHeadersRead,
             true,
             cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -125,7 +122,7 @@ internal sealed class RegistrySession
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         var what = $"referrers of {subject} in {Reference.Registry}/{Repository}";
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var hashing = new HashingReadStream(stream, what, null, _options.MaxManifestSize);
+        var hashing = new HashingReadStream(IdleLimited(stream, what), what, null, _options.MaxManifestSize);
         await using (hashing.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
@@ -136,7 +133,7 @@ internal sealed class RegistrySession
 
     public async Task<Digest> ResolveManifestAsync(string reference, CancellationToken cancellationToken)
     {
-        using (var response = await SendAsync(b => ManifestRequest(HttpMethod.Head, b, reference), HttpCompletionOption.ResponseHeadersRead, true, cancellationToken).ConfigureAwait(false))
+        using (var response = await SendAsync(b => ManifestRequest(HttpMethod.Head, b, reference), true, cancellationToken).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             if (response.Headers.TryGetValues("Docker-Content-Digest", out var values)
@@ -159,7 +156,6 @@ internal sealed class RegistrySession
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
                 return request;
             },
-            HttpCompletionOption.ResponseHeadersRead,
             false,
             cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
@@ -169,7 +165,7 @@ internal sealed class RegistrySession
 
     public async Task<bool> BlobExistsAsync(Digest digest, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Head, BlobUri(b, digest)), HttpCompletionOption.ResponseHeadersRead, true, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Head, BlobUri(b, digest)), true, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
@@ -196,7 +192,7 @@ internal sealed class RegistrySession
             throw new InvalidManifestException(subject, $"the declared size {descriptor.Size} is negative");
         }
 
-        var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Get, BlobUri(b, descriptor.Digest)), HttpCompletionOption.ResponseHeadersRead, true, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(b => new HttpRequestMessage(HttpMethod.Get, BlobUri(b, descriptor.Digest)), true, cancellationToken).ConfigureAwait(false);
         try
         {
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
@@ -206,7 +202,7 @@ internal sealed class RegistrySession
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new HashingReadStream(new ResponseStream(response, body, Reference.Registry, subject), subject, descriptor.Digest, descriptor.Size);
+            return new HashingReadStream(new ResponseStream(response, IdleLimited(body, subject), Reference.Registry, subject), subject, descriptor.Digest, descriptor.Size);
         }
         catch
         {
@@ -226,7 +222,7 @@ internal sealed class RegistrySession
         }
 
         Uri location;
-        using (var start = await SendAsync(b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{Repository}/blobs/uploads/")) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false))
+        using (var start = await SendAsync(b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{Repository}/blobs/uploads/")) { Content = new ByteArrayContent([]) }, false, cancellationToken).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(start, cancellationToken).ConfigureAwait(false);
             location = UploadLocation(start);
@@ -236,7 +232,6 @@ internal sealed class RegistrySession
         {
             using var put = await SendAsync(
                 _ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = StreamBody(new BoundedReadStream(open(), size, true, "upload", false, progress), size) },
-                HttpCompletionOption.ResponseHeadersRead,
                 false,
                 cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(put, cancellationToken).ConfigureAwait(false);
@@ -258,7 +253,6 @@ internal sealed class RegistrySession
                             request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + chunk - 1}");
                             return request;
                         },
-                        HttpCompletionOption.ResponseHeadersRead,
                         false,
                         cancellationToken).ConfigureAwait(false);
                     await EnsureSuccessAsync(patch, cancellationToken).ConfigureAwait(false);
@@ -267,7 +261,7 @@ internal sealed class RegistrySession
                 }
             }
 
-            using var put = await SendAsync(_ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false);
+            using var put = await SendAsync(_ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) }, false, cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(put, cancellationToken).ConfigureAwait(false);
         }
 
@@ -286,7 +280,7 @@ internal sealed class RegistrySession
     public async Task<(Digest Digest, long Size)> UploadProducedBlobAsync(Func<Stream, CancellationToken, Task<(Digest Digest, long Size)>> produce, CancellationToken cancellationToken)
     {
         Uri location;
-        using (var start = await SendAsync(b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{Repository}/blobs/uploads/")) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false))
+        using (var start = await SendAsync(b => new HttpRequestMessage(HttpMethod.Post, new Uri(b, $"/v2/{Repository}/blobs/uploads/")) { Content = new ByteArrayContent([]) }, false, cancellationToken).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(start, cancellationToken).ConfigureAwait(false);
             location = UploadLocation(start);
@@ -296,7 +290,6 @@ internal sealed class RegistrySession
         var target = location;
         using (var patch = await SendAsync(
             _ => new HttpRequestMessage(HttpMethod.Patch, target) { Content = new ProducedContent(async (stream, token) => produced = await produce(stream, token).ConfigureAwait(false)) },
-            HttpCompletionOption.ResponseHeadersRead,
             false,
             cancellationToken).ConfigureAwait(false))
         {
@@ -305,7 +298,7 @@ internal sealed class RegistrySession
         }
 
         var (digest, size) = produced ?? throw new InvalidOperationException("the registry accepted the upload without reading its body");
-        using (var put = await SendAsync(_ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) }, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false))
+        using (var put = await SendAsync(_ => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, digest)) { Content = new ByteArrayContent([]) }, false, cancellationToken).ConfigureAwait(false))
         {
             await EnsureSuccessAsync(put, cancellationToken).ConfigureAwait(false);
         }
@@ -362,10 +355,25 @@ internal sealed class RegistrySession
 
     private Uri ManifestUri(Uri baseUri, string reference) => new(baseUri, $"/v2/{Repository}/manifests/{reference}");
 
+    /// <summary>A response body that fails when it stalls for the idle timeout, with an error naming the registry, what was read and the setting.</summary>
+    private IdleTimeoutReadStream IdleLimited(Stream body, string subject)
+        => new(body, _options.IdleReadTimeout, e => new RegistryUnreachableException(Reference.Registry, $"no data received for {HttpTimeouts.Seconds(_options.IdleReadTimeout)} while reading {subject} (the IdleReadTimeout option); check that the registry answers", e));
+
+    private RegistryUnreachableException TimedOut(HttpRequestMessage request, HttpTimeoutPhase phase, Exception cancellation)
+    {
+        var what = $"{request.Method} {RegistryException.StripQuery(request.RequestUri!)} for repository {Repository}";
+        return new RegistryUnreachableException(
+            Reference.Registry,
+            phase == HttpTimeoutPhase.AwaitingHeaders
+                ? $"no response headers within {HttpTimeouts.Seconds(_options.ResponseHeaderTimeout)} to {what} (the ResponseHeaderTimeout option); check that the registry answers"
+                : $"sending {what} made no progress for {HttpTimeouts.Seconds(_options.IdleReadTimeout)} (the IdleReadTimeout option); check that the registry accepts uploads",
+            cancellation);
+    }
+
     private Uri BlobUri(Uri baseUri, Digest digest) => new(baseUri, $"/v2/{Repository}/blobs/{digest}");
 
     /// <summary>Sends a request built by <paramref name="create"/>, answering one authentication challenge.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<Uri, HttpRequestMessage> create, HttpCompletionOption completion, bool followRedirects, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Func<Uri, HttpRequestMessage> create, bool followRedirects, CancellationToken cancellationToken)
     {
         _base ??= await _endpoints.ResolveAsync(_http, Reference, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
@@ -373,7 +381,7 @@ internal sealed class RegistrySession
             var request = create(_base);
             request.Headers.Authorization = _authorization;
             request.Headers.UserAgent.TryParseAdd(_options.UserAgent);
-            var response = await SendFollowingAsync(request, completion, followRedirects, cancellationToken).ConfigureAwait(false);
+            var response = await SendFollowingAsync(request, followRedirects, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0)
             {
                 return response;
@@ -391,32 +399,25 @@ internal sealed class RegistrySession
         }
     }
 
-    private async Task<HttpResponseMessage> SendFollowingAsync(HttpRequestMessage request, HttpCompletionOption completion, bool followRedirects, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingAsync(HttpRequestMessage request, bool followRedirects, CancellationToken cancellationToken)
     {
         var current = request;
         for (var hop = 0; ; hop++)
         {
             HttpResponseMessage response;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            try
             {
-                timeout.CancelAfter(_options.RequestTimeout);
-                try
-                {
-                    response = await _http.SendAsync(current, completion, timeout.Token).ConfigureAwait(false);
-                }
-                catch (HttpRequestException e)
-                {
-                    throw new RegistryUnreachableException(Reference.Registry, Describe(e), e);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new RegistryUnreachableException(Reference.Registry, $"no response to {current.Method} {RegistryException.StripQuery(current.RequestUri!)} within {_options.RequestTimeout.TotalSeconds:0} s", e);
-                }
-                finally
-                {
-                    // The body has been sent (or failed); release upload streams now rather than at collection.
-                    current.Content?.Dispose();
-                }
+                var sending = current;
+                response = await HttpTimeouts.SendAsync(_http, sending, _options.ResponseHeaderTimeout, _options.IdleReadTimeout, (phase, e) => TimedOut(sending, phase, e), cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RegistryUnreachableException(Reference.Registry, Describe(e), e);
+            }
+            finally
+            {
+                // The body has been sent (or failed); release upload streams now rather than at collection.
+                current.Content?.Dispose();
             }
 
             var status = (int)response.StatusCode;
@@ -510,7 +511,7 @@ internal sealed class RegistrySession
         }
 
         // Headers only: the body is read through a size limit, never buffered whole (the realm is any host a user names).
-        using var response = await SendFollowingAsync(request, HttpCompletionOption.ResponseHeadersRead, false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendFollowingAsync(request, false, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             await ThrowAsync(response, response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
@@ -527,17 +528,11 @@ internal sealed class RegistrySession
         TokenResponse? body;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
-            var stream = new BoundedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxTokenResponseSize, false, subject, leaveOpen: false);
+            var stream = new BoundedReadStream(IdleLimited(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), $"{subject} for repository {Repository}"), MaxTokenResponseSize, false, subject, leaveOpen: false);
             await using (stream.ConfigureAwait(false))
             {
-                body = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.TokenResponse, timeout.Token).ConfigureAwait(false);
+                body = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RegistryUnreachableException(Reference.Registry, $"{subject} did not complete within {_options.RequestTimeout.TotalSeconds:0} s", e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -575,14 +570,15 @@ internal sealed class RegistrySession
         await ThrowAsync(response, hint, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task ThrowAsync(HttpResponseMessage response, string? hint, CancellationToken cancellationToken)
+    private async Task ThrowAsync(HttpResponseMessage response, string? hint, CancellationToken cancellationToken)
     {
         IReadOnlyList<RegistryError> errors = [];
         if (response.RequestMessage?.Method != HttpMethod.Head)
         {
             try
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                // A stalled error body ends the read (the error is reported without the registry's errors[]).
+                var stream = IdleLimited(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), "an error response");
                 var bytes = new byte[MaxErrorBody];
                 var n = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 if (n > 0 && n < MaxErrorBody)
@@ -594,6 +590,9 @@ internal sealed class RegistrySession
             {
             }
             catch (HttpRequestException)
+            {
+            }
+            catch (RegistryUnreachableException)
             {
             }
         }

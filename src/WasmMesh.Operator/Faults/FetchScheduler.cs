@@ -149,6 +149,13 @@ internal sealed class FetchScheduler<TResult> : IAsyncDisposable
         _slots.Dispose();
     }
 
+    /// <summary>
+    /// Lets a cancelled fetch that has not noticed its cancellation yet finish on its own: its outcome is observed (and
+    /// dropped), and it holds no slot.
+    /// </summary>
+    private static void Abandon(Task fetch)
+        => _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     private void Forget(Task task)
     {
         lock (_gate)
@@ -172,7 +179,18 @@ internal sealed class FetchScheduler<TResult> : IAsyncDisposable
                     entry.Running = true;
                 }
 
-                result = await fetch(token).ConfigureAwait(false);
+                // The slot is held until the fetch ends or is cancelled, whichever comes first: a download that notices
+                // cancellation late (or never) must not keep a replaced or deleted owner's slot from the next fetch.
+                var running = fetch(token);
+                try
+                {
+                    result = await running.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    Abandon(running);
+                    throw;
+                }
             }
             finally
             {

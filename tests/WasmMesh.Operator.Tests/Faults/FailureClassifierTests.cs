@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using WasmMesh.Oci;
 using WasmMesh.Sources;
 using Xunit;
 
@@ -24,6 +25,8 @@ public sealed class FailureClassifierTests
         { "pull secret", new PullSecretException("default", "creds", "secret default/creds not found"), "PullSecretUnavailable", true },
         { "refused connection", new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused)), "SourceUnavailable", true },
         { "timeout", new TimeoutException("no answer"), "Timeout", true },
+        { "registry that never answers", new RegistryUnreachableException("r.example.com", "no response headers within 30s to GET https://r.example.com/v2/a/manifests/v1 for repository a (the ResponseHeaderTimeout option)", new TaskCanceledException()), "SourceUnavailable", true },
+        { "registry stalled mid-blob, from the registry source", new WasmSourceException(WasmSourceKind.Registry, "r.example.com/a:v1", "cannot reach registry r.example.com: no data received for 30s while reading blob (the IdleReadTimeout option)", isTransient: true, innerException: new RegistryUnreachableException("r.example.com", "stalled", new TaskCanceledException())), "SourceUnavailable", true },
         { "full disk", new IOException("No space left on device : '/var/cache/wasmer/tmp/5b1e.part'", 28), "DiskFull", true },
         { "mismatch inside a source error", new WasmSourceException(WasmSourceKind.Object, "https://example.com/m.wasm", "verify failed", innerException: new DigestMismatchException(A, B, "x")), "DigestMismatch", false },
     };

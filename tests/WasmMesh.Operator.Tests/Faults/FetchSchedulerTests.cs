@@ -145,6 +145,72 @@ public sealed class FetchSchedulerTests
         Assert.False(notified);
     }
 
+    [Fact]
+    public async Task Cancel_FetchThatIgnoresCancellation_FreesItsSlotAtOnceForTheNextFetch()
+    {
+        await using var scheduler = new FetchScheduler<string>(1, TimeProvider.System);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deaf = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherDone = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var notified = false;
+
+        // A download that never looks at its token (a stuck read): only the scheduler can free its slot.
+        scheduler.GetOrStart("ns/deleted", "1", _ =>
+        {
+            started.TrySetResult();
+            return deaf.Task;
+        }, _ => notified = true);
+        try
+        {
+            await started.Task.WaitAsync(Bound, Ct);
+            Assert.Equal(FetchStage.Queued, scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("other"), owner => otherDone.TrySetResult(owner)).Stage);
+
+            scheduler.Cancel("ns/deleted");
+
+            Assert.Equal("ns/other", await otherDone.Task.WaitAsync(Bound, Ct));
+            Assert.Equal("other", scheduler.GetOrStart("ns/other", "1", _ => Task.FromResult("again"), _ => { }).Result);
+        }
+        finally
+        {
+            deaf.TrySetException(new IOException("the stuck read ends late"));
+        }
+
+        Assert.False(notified);
+        Assert.False(scheduler.Has("ns/deleted"));
+    }
+
+    [Fact]
+    public async Task GetOrStart_NewVersionWhileTheOldFetchIgnoresCancellation_StartsTheNewFetchInTheFreedSlot()
+    {
+        await using var scheduler = new FetchScheduler<string>(1, TimeProvider.System);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deaf = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replacedDone = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var oldNotified = false;
+        scheduler.GetOrStart("ns/a", "1", _ =>
+        {
+            started.TrySetResult();
+            return deaf.Task;
+        }, _ => oldNotified = true);
+        try
+        {
+            await started.Task.WaitAsync(Bound, Ct);
+
+            var replaced = scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("v2"), owner => replacedDone.TrySetResult(owner));
+
+            Assert.True(replaced.IsPending);
+            Assert.Equal("ns/a", await replacedDone.Task.WaitAsync(Bound, Ct));
+            Assert.Equal("v2", scheduler.GetOrStart("ns/a", "2", _ => Task.FromResult("again"), _ => { }).Result);
+        }
+        finally
+        {
+            deaf.TrySetResult("v1, too late");
+        }
+
+        Assert.False(oldNotified);
+        Assert.False(scheduler.Has("ns/a"));
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
