@@ -11,8 +11,9 @@ namespace WasmMesh.Operator.Watches;
 /// The objects the AutoWasm controller writes or reads besides AutoWasms, watched so that their changes reach it within
 /// seconds: the Istio resources it owns (controller-runtime's <c>Owns</c>: an event queues the owner AutoWasm) and the
 /// pull Secrets AutoWasms name (<c>Watches</c> with a mapping: an event queues every AutoWasm in the Secret's namespace
-/// that names it). Both keep metadata only (and a fingerprint of an output's spec), never specs or Secret data. Each informer starts when first needed — the EnvoyFilter one with the controller, the others when an
-/// AutoWasm writes that kind or names a pull secret — so a cluster without a kind's CRD, or without pull secrets, never
+/// that names it). Both keep metadata only (and a fingerprint of an output's spec), never specs or Secret data. Each
+/// informer starts when first needed — the EnvoyFilter one with the controller, the others when an AutoWasm writes that
+/// kind or names a pull secret — so a cluster without a kind's CRD, or without pull secrets, never
 /// lists them. They follow the operator's watch namespace.
 /// </summary>
 internal sealed class OperatorWatches : IAsyncDisposable
