@@ -99,6 +99,7 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
     /// <param name="logger">The logger.</param>
     /// <param name="verifier">Checks signatures for AutoWasms with <c>spec.verify</c>; without one, such AutoWasms fail closed.</param>
     /// <param name="accessTokens">Makes the access tokens a protected serving endpoint requires in module URLs; none by default.</param>
+    /// <param name="ownWrites">Where the output writer records its own writes, so their watch echo queues nothing; null records nothing.</param>
     public AutoWasmReconciler(
         AutoWasmStore store,
         IKubernetes kubernetes,
@@ -109,7 +110,8 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         TimeProvider time,
         ILogger<AutoWasmReconciler> logger,
         AutoWasmSignatureVerifier? verifier = null,
-        IWasmModuleAccessTokens? accessTokens = null)
+        IWasmModuleAccessTokens? accessTokens = null,
+        OwnWrites? ownWrites = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(options);
@@ -117,7 +119,7 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         _kubernetes = kubernetes;
         _autowasms = kubernetes.Resource(KubernetesResourceType.Of<AutoWasm>(), ModelClusterJson.AutoWasm);
         _write = new WriteOptions { FieldManager = options.Value.FieldManager };
-        _writer = new IstioOutputWriter(kubernetes, _write);
+        _writer = new IstioOutputWriter(kubernetes, _write, ownWrites);
         _requests = requests;
         _modules = modules;
         _retention = retention;

@@ -58,6 +58,7 @@ public static class OperatorServiceCollectionExtensions
         services.RemoveAll<IWasmDigestResolver>();
         services.AddSingleton<IWasmDigestResolver, AutoWasmDigestResolver>();
 
+        services.TryAddSingleton<OwnWrites>();
         services.TryAddSingleton(sp => new OperatorWatches(
             sp.GetRequiredService<IKubernetes>(),
             sp.GetRequiredService<IOptions<AutoWasmOperatorOptions>>().Value.WatchNamespace,
@@ -87,7 +88,8 @@ public static class OperatorServiceCollectionExtensions
         foreach (var kind in IstioOutputWriter.Types.Keys)
         {
             // A deleted or edited output object is repaired at once (Owns: an event queues the owner AutoWasm).
-            controller.AddInformerSource(sp => sp.GetRequiredService<OperatorWatches>().Outputs(kind), OperatorWatches.Owner);
+            // The echo of the controller's own write queues nothing (OwnWrites).
+            controller.AddSource(sp => new InformerSource<OwnedOutput>(sp.GetRequiredService<OperatorWatches>().Outputs(kind), e => OperatorWatches.Owner(e, sp.GetRequiredService<OwnWrites>(), kind)));
         }
 
         controller

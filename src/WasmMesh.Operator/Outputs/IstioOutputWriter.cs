@@ -26,10 +26,13 @@ internal sealed class IstioOutputWriter
 
     private readonly WriteOptions _write;
 
-    public IstioOutputWriter(IKubernetes kubernetes, WriteOptions write)
+    private readonly OwnWrites? _ownWrites;
+
+    public IstioOutputWriter(IKubernetes kubernetes, WriteOptions write, OwnWrites? ownWrites = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         _write = write;
+        _ownWrites = ownWrites;
         _clients = Types.ToDictionary(t => t.Key, t => kubernetes.Resource(t.Value, OutputJsonContext.Default.IstioObjectResource), StringComparer.Ordinal);
     }
 
@@ -66,7 +69,8 @@ internal sealed class IstioOutputWriter
         var existing = await client.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            await client.CreateAsync(desired, _write, cancellationToken).ConfigureAwait(false);
+            var created = await client.CreateAsync(desired, _write, cancellationToken).ConfigureAwait(false);
+            _ownWrites?.Record(desired.Kind!, ns, name, created.Metadata.ResourceVersion);
             return "created";
         }
 
@@ -100,7 +104,8 @@ internal sealed class IstioOutputWriter
                 OwnerReferences = desired.Metadata.OwnerReferences,
             },
         };
-        await client.ReplaceAsync(replacement, _write, cancellationToken).ConfigureAwait(false);
+        var replaced = await client.ReplaceAsync(replacement, _write, cancellationToken).ConfigureAwait(false);
+        _ownWrites?.Record(desired.Kind!, ns, name, replaced.Metadata.ResourceVersion);
         return "updated";
     }
 

@@ -67,11 +67,26 @@ internal sealed class OperatorWatches : IAsyncDisposable
         }
     }
 
-    /// <summary>The AutoWasm that controls an output object (its controller owner reference), if any.</summary>
-    public static IEnumerable<ObjectKey> Owner(InformerEvent<OwnedOutput> e)
+    /// <summary>
+    /// The AutoWasm that controls an output object (its controller owner reference), if any — unless the event only shows
+    /// the object as the controller itself just wrote it (<paramref name="ownWrites"/>), which needs no reconcile.
+    /// </summary>
+    /// <param name="e">The event.</param>
+    /// <param name="ownWrites">The controller's own writes; null treats every event as someone else's.</param>
+    /// <param name="kind">The output kind the informer watches (list items may omit it); the object's kind when null.</param>
+    /// <returns>The owner's key, or nothing.</returns>
+    public static IEnumerable<ObjectKey> Owner(InformerEvent<OwnedOutput> e, OwnWrites? ownWrites = null, string? kind = null)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (e.Type == InformerEventType.Resync || (e.Type == InformerEventType.Updated && e.OldObject is { } old && !Changed(old, e.Object)))
+        if (e.Type == InformerEventType.Resync)
+        {
+            return [];
+        }
+
+        // Every event consumes the recorded write; a deletion reconciles whatever was written last.
+        var echo = ownWrites is not null && ownWrites.IsEcho(kind ?? e.Object.Kind, e.Namespace, e.Name, e.Object.Metadata.ResourceVersion)
+            && e.Type != InformerEventType.Deleted;
+        if (echo || (e.Type == InformerEventType.Updated && e.OldObject is { } old && !Changed(old, e.Object)))
         {
             return [];
         }

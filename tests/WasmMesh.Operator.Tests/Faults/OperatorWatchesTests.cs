@@ -26,6 +26,41 @@ public sealed class OperatorWatchesTests
     private static InformerEvent<OwnedOutput> Event(InformerEventType type, OwnedOutput current, OwnedOutput? old = null)
         => new() { Type = type, Namespace = "team", Name = "ef", Object = current, OldObject = old };
 
+    private static OwnedOutput AtVersion(OwnedOutput output, string resourceVersion)
+        => output with { Metadata = new V1ObjectMeta { Name = output.Metadata.Name, NamespaceProperty = output.Metadata.NamespaceProperty, OwnerReferences = output.Metadata.OwnerReferences, ResourceVersion = resourceVersion } };
+
+    [Fact]
+    public void Owner_EchoOfTheControllersOwnCreate_QueuesNothing_AndAnyLaterChangeQueuesTheOwner()
+    {
+        var writes = new OwnWrites();
+        var written = AtVersion(Filter("""{"a":1}""", Controller), "7");
+        writes.Record("EnvoyFilter", "team", "ef", "7");
+
+        Assert.Empty(OperatorWatches.Owner(Event(InformerEventType.Added, written), writes));
+        Assert.Equal(0, writes.Pending);
+
+        // The same version seen again (a relist) is no longer ours to skip, nor is an edit by someone else.
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Added, written), writes));
+        var edited = AtVersion(Filter("""{"a":2}""", Controller), "8");
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, edited, written), writes));
+    }
+
+    [Fact]
+    public void Owner_ChangeBeforeTheEchoOrDeletion_QueuesTheOwner()
+    {
+        var writes = new OwnWrites();
+        writes.Record("EnvoyFilter", "team", "ef", "7");
+
+        // Someone else's write came first (another version): the owner is reconciled, and the expectation is gone.
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Updated, AtVersion(Filter("""{"a":2}""", Controller), "9"), AtVersion(Filter("""{"a":1}""", Controller), "6")), writes));
+        Assert.Equal(0, writes.Pending);
+
+        // A deletion always reconciles, even of the version written last.
+        writes.Record("EnvoyFilter", "team", "ef", "10");
+        Assert.Equal([new ObjectKey("team", "auth")], OperatorWatches.Owner(Event(InformerEventType.Deleted, AtVersion(Filter("""{"a":1}""", Controller), "10")), writes));
+        Assert.Equal(0, writes.Pending);
+    }
+
     [Theory]
     [InlineData(InformerEventType.Deleted)]
     [InlineData(InformerEventType.Added)]
