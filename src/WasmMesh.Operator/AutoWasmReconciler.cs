@@ -239,6 +239,11 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
             {
                 (module, signature) = recent;
             }
+            else if (!_fetches.Has(key) && await SharedResolutionAsync(resource, model, cancellationToken).ConfigureAwait(false) is { } shared)
+            {
+                // Another AutoWasm resolved this source a moment ago and its module is cached: no fetch, no Pending.
+                (module, signature) = (shared, null);
+            }
             else
             {
                 // The fetch runs off this worker under its own concurrency limit; its completion queues the key again.
@@ -433,19 +438,46 @@ internal sealed partial class AutoWasmReconciler : IReconciler, IAsyncDisposable
         return cached is null ? null : last.Module;
     }
 
-    private async Task<WasmModuleResult> ResolveAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
+    /// <summary>
+    /// The module of a source another AutoWasm resolved within the resolve interval, when it is still cached — taken on
+    /// the worker without a fetch (no <c>Pending</c>, no second reconcile: 10,000 AutoWasms naming one module sync in one
+    /// reconcile each). Only for sources whose request needs no API read (no pull secret) and no signature check.
+    /// </summary>
+    private async Task<WasmModuleResult?> SharedResolutionAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
     {
-        var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        if (_resolvedSources.IsEmpty || model.Spec.Verify is not null || !string.IsNullOrEmpty(model.Spec.Secret))
+        {
+            return null;
+        }
 
-        // Many AutoWasms often name one source: resolve it once per interval, not once per AutoWasm — unless this
-        // AutoWasm asks for a resolution now (a resolve annotation value not acted on yet).
+        var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await TakeSharedAsync(resource, sourceRequest, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Many AutoWasms often name one source: it is resolved once per interval, not once per AutoWasm — unless this
+    /// AutoWasm asks for a resolution now (a resolve annotation value not acted on yet).
+    /// </summary>
+    private async Task<WasmModuleResult?> TakeSharedAsync(AutoWasm resource, WasmSourceRequest sourceRequest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var forced = resource.Metadata.Annotations?.ContainsKey(ResolveAnnotation) == true && !_resolved.ContainsKey(ResolutionKey(resource));
         if (!forced && _resolvedSources.TryGetValue(sourceRequest.SourceKey, out var shared) && now - shared.At < _options.TagResolveInterval
             && await _modules.FindAsync(shared.Module.Sha256, cancellationToken).ConfigureAwait(false) is not null)
         {
             _resolved[ResolutionKey(resource)] = shared;
             return shared.Module;
+        }
+
+        return null;
+    }
+
+    private async Task<WasmModuleResult> ResolveAsync(AutoWasm resource, AutoWasm model, CancellationToken cancellationToken)
+    {
+        var sourceRequest = await _requests.CreateAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (await TakeSharedAsync(resource, sourceRequest, now, cancellationToken).ConfigureAwait(false) is { } shared)
+        {
+            return shared;
         }
 
         var module = await _modules.EnsureAsync(sourceRequest, cancellationToken).ConfigureAwait(false);

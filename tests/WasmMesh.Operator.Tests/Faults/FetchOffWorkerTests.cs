@@ -19,6 +19,31 @@ public sealed class FetchOffWorkerTests
     private static WasmModuleResult Module(Digest? sha = null) => new() { Sha256 = sha ?? ReconcilerFixture.ModuleSha, Size = 898, Path = ReconcilerFixture.SampleModulePath, SourceKind = WasmSourceKind.Object };
 
     [Fact]
+    public async Task Reconcile_SourceAnotherAutoWasmJustResolved_SyncsInOneReconcileWithoutAFetchOrPending()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        f.Modules.EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>()).Returns(Task.FromResult(Module()));
+        await f.ApplyAsync(ObjectYaml("first", "https://shared.example.com/m.wasm"), "first", Ct);
+        await f.ApplyAsync(ObjectYaml("second", "https://shared.example.com/m.wasm"), "second", Ct);
+        await f.ApplyAsync(ObjectYaml("other", "https://other.example.com/m.wasm"), "other", Ct);
+        await f.ReconcileAsync("first", Ct);
+        Assert.Equal(AutoWasmPhase.Synced, (await f.AutoWasms.GetAsync("default", "first", Ct)).Status!.Phase);
+
+        // One reconcile, on the worker: Synced at once (a fetch would have returned with Pending), no second fetch.
+        var result = await f.ReconcileOnceAsync("second", Ct);
+        var after = await f.AutoWasms.GetAsync("default", "second", Ct);
+
+        Assert.Equal(ReconcileResultKind.Done, result.Kind);
+        Assert.False(f.Reconciler.HasFetch(new ObjectKey("default", "second")));
+        Assert.Equal(AutoWasmPhase.Synced, after.Status!.Phase);
+        await f.Modules.Received(1).EnsureAsync(Arg.Any<WasmSourceRequest>(), Arg.Any<CancellationToken>());
+
+        // Another source still goes through a fetch, shown as Pending.
+        await f.ReconcileOnceAsync("other", Ct);
+        Assert.True(f.Reconciler.HasFetch(new ObjectKey("default", "other")) || (await f.AutoWasms.GetAsync("default", "other", Ct)).Status?.Phase == AutoWasmPhase.Pending);
+    }
+
+    [Fact]
     public async Task Reconcile_HangingSource_ReturnsAtOnceWithPendingAndOthersSync_ThenTheCompletionQueuesTheKey()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);
