@@ -131,6 +131,76 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Index_CreatesUpdatesAndDeletes_KeepsByIndexAndValuesCurrent()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var widgets = Widgets.Client(fixture.Client);
+        await widgets.CreateAsync(Widgets.New(ns, "a", color: "red"), cancellationToken: _ct);
+        await widgets.CreateAsync(Widgets.New(ns, "b", color: "red"), cancellationToken: _ct);
+        await using var informer = new Informer<Widget>(widgets, new InformerOptions { Namespace = ns });
+        informer.AddIndex("color", w => w.Spec?.Color is { } c ? [c] : []);
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+
+        // Listed objects are indexed; an index added after the sync indexes what is cached already.
+        Assert.Equal(["a", "b"], informer.ByIndex("color", "red").Select(w => w.Metadata.Name).Order());
+        informer.AddIndex("size", w => w.Spec?.Size is int size ? [size.ToString(System.Globalization.CultureInfo.InvariantCulture), "any"] : ["any"]);
+        Assert.Equal(2, informer.ByIndex("size", "any").Count);
+
+        await widgets.CreateAsync(Widgets.New(ns, "c", color: "blue"), cancellationToken: _ct);
+        await widgets.PatchAsync(ns, "a", KubernetesPatch.Merge("""{"spec":{"color":"blue","size":3}}"""), cancellationToken: _ct);
+        await widgets.DeleteAsync(ns, "b", cancellationToken: _ct);
+        await Eventually(() => informer.Get(ns, "b") is null && informer.Get(ns, "a")?.Spec?.Color == "blue" && informer.Get(ns, "c") is not null);
+
+        Assert.Empty(informer.ByIndex("color", "red"));
+        Assert.Equal(["a", "c"], informer.ByIndex("color", "blue").Select(w => w.Metadata.Name).Order());
+        Assert.Equal(["blue"], informer.IndexValues("color"));
+        Assert.Equal(["1", "3", "any"], informer.IndexValues("size").Order(StringComparer.Ordinal));
+        Assert.Equal(["c"], informer.ByIndex("size", "1").Select(w => w.Metadata.Name));
+        Assert.Empty(informer.ByIndex("color", "green"));
+
+        var duplicate = Assert.Throws<ArgumentException>(() => informer.AddIndex("color", _ => []));
+        Assert.Contains("already has an index named 'color'", duplicate.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ArgumentException>(() => informer.ByIndex("shape", "round"));
+        Assert.Contains("no index named 'shape'", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Index_RelistAfterCompaction_DropsMissedDeletionsAndAddsMissedObjects()
+    {
+        await using var server = new KubernetesTestServer();
+        await server.StartAsync(_ct);
+        await server.ApplyYamlAsync(Widgets.Crd, _ct);
+        using var client = new k8s.Kubernetes(server.ClientConfiguration);
+        var widgets = Widgets.Client(client);
+        await widgets.CreateAsync(Widgets.New("default", "stays", color: "red"), cancellationToken: _ct);
+        await widgets.CreateAsync(Widgets.New("default", "goes", color: "red"), cancellationToken: _ct);
+        var gated = new GatedResourceClient<Widget>(widgets);
+        await using var informer = new Informer<Widget>(gated, new InformerOptions { Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(10) });
+        informer.AddIndex("color", w => w.Spec?.Color is { } c ? [c] : []);
+        await informer.StartAsync(_ct);
+        await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
+        Assert.Equal(2, informer.ByIndex("color", "red").Count);
+
+        await Eventually(() => gated.WatchCalls >= 1);
+        gated.Close();
+        await Eventually(() =>
+        {
+            server.DropWatches();
+            return gated.Waiting;
+        });
+        await widgets.DeleteAsync("default", "goes", cancellationToken: _ct);
+        await widgets.CreateAsync(Widgets.New("default", "new", color: "green"), cancellationToken: _ct);
+        server.CompactHistory();
+        gated.Open();
+
+        await Eventually(() => informer.RelistCount >= 2 && informer.Get("default", "new") is not null);
+        Assert.Equal(["stays"], informer.ByIndex("color", "red").Select(w => w.Metadata.Name));
+        Assert.Equal(["new"], informer.ByIndex("color", "green").Select(w => w.Metadata.Name));
+        Assert.Equal(["green", "red"], informer.IndexValues("color").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Informer_ResumeVersionCompactedWhileDisconnected_RelistsAndReportsMissedChanges()
     {
         await using var server = new KubernetesTestServer();

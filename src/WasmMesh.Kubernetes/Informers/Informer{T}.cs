@@ -28,6 +28,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly List<Channel<InformerEvent<T>>> _subscribers = [];
     private readonly Dictionary<string, UndecodableObject> _undecodable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InformerIndex> _indexes = new(StringComparer.Ordinal);
     private readonly List<Channel<UndecodableObject>> _undecodableSubscribers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -124,6 +125,73 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 .Where(e => namespaceName is null || e.Namespace == namespaceName)
                 .Select(e => e.Object)
                 .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Adds an index over the cache (client-go's <c>Indexer</c>): <paramref name="indexKeys"/> maps an object to the values
+    /// it is found under, kept current on every list and event, so <see cref="ByIndex"/> and <see cref="IndexValues"/> cost
+    /// the size of their answer instead of a scan of the cache. Objects already cached are indexed at once.
+    /// </summary>
+    /// <param name="name">The index name; unique per informer.</param>
+    /// <param name="indexKeys">The values an object is indexed under (none to leave it out). Runs under the cache lock on
+    /// every change: it must be fast, must not block and must not throw.</param>
+    /// <exception cref="ArgumentException">An index of that name exists.</exception>
+    public void AddIndex(string name, Func<T, IEnumerable<string>> indexKeys)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(indexKeys);
+        lock (_gate)
+        {
+            if (_indexes.ContainsKey(name))
+            {
+                throw new ArgumentException($"The informer already has an index named '{name}'.", nameof(name));
+            }
+
+            var index = new InformerIndex(indexKeys);
+            foreach (var (key, entry) in _cache)
+            {
+                index.Set(key, entry.Object);
+            }
+
+            _indexes.Add(name, index);
+        }
+    }
+
+    /// <summary>The cached objects indexed under <paramref name="value"/> by the index <paramref name="indexName"/>.</summary>
+    /// <param name="indexName">An index added with <see cref="AddIndex"/>.</param>
+    /// <param name="value">The indexed value.</param>
+    /// <returns>A snapshot of the objects; empty when none.</returns>
+    /// <exception cref="ArgumentException">No index of that name.</exception>
+    public IReadOnlyList<T> ByIndex(string indexName, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate)
+        {
+            if (!IndexOf(indexName).Keys.TryGetValue(value, out var keys))
+            {
+                return [];
+            }
+
+            var objects = new List<T>(keys.Count);
+            foreach (var key in keys)
+            {
+                objects.Add(_cache[key].Object);
+            }
+
+            return objects;
+        }
+    }
+
+    /// <summary>The values at least one cached object is indexed under by the index <paramref name="indexName"/>.</summary>
+    /// <param name="indexName">An index added with <see cref="AddIndex"/>.</param>
+    /// <returns>A snapshot of the values.</returns>
+    /// <exception cref="ArgumentException">No index of that name.</exception>
+    public IReadOnlyCollection<string> IndexValues(string indexName)
+    {
+        lock (_gate)
+        {
+            return [.. IndexOf(indexName).Keys.Keys];
         }
     }
 
@@ -392,9 +460,14 @@ public sealed partial class Informer<T> : IAsyncDisposable
             }
 
             _cache.Clear();
+            foreach (var index in _indexes.Values)
+            {
+                index.Clear();
+            }
+
             foreach (var (key, entry) in merged)
             {
-                _cache[key] = entry;
+                Store(key, entry);
             }
 
             Volatile.Write(ref _resourceVersion, listVersion);
@@ -460,7 +533,7 @@ public sealed partial class Informer<T> : IAsyncDisposable
                 if (e.Type == WatchEventType.Deleted)
                 {
                     _undecodable.Remove(key);
-                    if (_cache.Remove(key, out var gone))
+                    if (Remove(key) is { } gone)
                     {
                         Publish(gone.ToEvent(InformerEventType.Deleted));
                     }
@@ -484,17 +557,52 @@ public sealed partial class Informer<T> : IAsyncDisposable
             _cache.TryGetValue(entry.Key, out var old);
             if (e.Type == WatchEventType.Deleted)
             {
-                _cache.Remove(entry.Key);
+                Remove(entry.Key);
                 Publish(entry.ToEvent(InformerEventType.Deleted));
             }
             else
             {
-                _cache[entry.Key] = entry;
+                Store(entry.Key, entry);
                 Publish(old is null ? entry.ToEvent(InformerEventType.Added) : entry.ToEvent(InformerEventType.Updated, old.Object));
             }
 
             Volatile.Write(ref _resourceVersion, e.Metadata.ResourceVersion);
         }
+    }
+
+    /// <summary>Caches <paramref name="entry"/> under <paramref name="key"/> and re-indexes it (under the lock).</summary>
+    private void Store(string key, Entry entry)
+    {
+        foreach (var index in _indexes.Values)
+        {
+            index.Set(key, entry.Object);
+        }
+
+        _cache[key] = entry;
+    }
+
+    /// <summary>Removes the entry under <paramref name="key"/> from the cache and the indexes (under the lock).</summary>
+    private Entry? Remove(string key)
+    {
+        if (!_cache.Remove(key, out var gone))
+        {
+            return null;
+        }
+
+        foreach (var index in _indexes.Values)
+        {
+            index.Remove(key);
+        }
+
+        return gone;
+    }
+
+    private InformerIndex IndexOf(string indexName)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        return _indexes.TryGetValue(indexName, out var index)
+            ? index
+            : throw new ArgumentException($"The informer has no index named '{indexName}'; add it with AddIndex.", nameof(indexName));
     }
 
     private void Resync()
@@ -549,6 +657,60 @@ public sealed partial class Informer<T> : IAsyncDisposable
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Informer for {Resource}: the watch was silent for {Seconds} s; reconnecting")]
     private static partial void LogSilent(ILogger logger, string resource, double seconds);
+
+    /// <summary>
+    /// One index: indexed value → cache keys, and each key's values as they were computed (so removal never depends on
+    /// the cached object being unchanged). Guarded by the informer's lock.
+    /// </summary>
+    private sealed class InformerIndex(Func<T, IEnumerable<string>> indexKeys)
+    {
+        private readonly Dictionary<string, string[]> _valuesOf = new(StringComparer.Ordinal);
+
+        public Dictionary<string, HashSet<string>> Keys { get; } = new(StringComparer.Ordinal);
+
+        public void Set(string key, T item)
+        {
+            Remove(key);
+            var values = indexKeys(item).Distinct(StringComparer.Ordinal).ToArray();
+            if (values.Length == 0)
+            {
+                return;
+            }
+
+            _valuesOf[key] = values;
+            foreach (var value in values)
+            {
+                if (!Keys.TryGetValue(value, out var keys))
+                {
+                    Keys[value] = keys = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                keys.Add(key);
+            }
+        }
+
+        public void Remove(string key)
+        {
+            if (!_valuesOf.Remove(key, out var values))
+            {
+                return;
+            }
+
+            foreach (var value in values)
+            {
+                if (Keys.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                {
+                    Keys.Remove(value);
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            Keys.Clear();
+            _valuesOf.Clear();
+        }
+    }
 
     private sealed record Entry(T Object, string Namespace, string Name, string? ResourceVersion)
     {
