@@ -81,6 +81,9 @@ internal sealed class IstioOutputWriter
 
         if (IsUpToDate(existing, desired))
         {
+            // Verified as wanted at this version: the owned-output watch showing this version (its initial list after a
+            // restart, which can arrive after this reconcile) needs no second reconcile.
+            _ownWrites?.Record(desired.Kind!, ns, name, existing.Metadata.ResourceVersion);
             return "unchanged";
         }
 

@@ -111,6 +111,38 @@ public sealed class OperatorWatchesTests
     }
 
     [Fact]
+    public async Task Owner_InitialListAfterARestart_OfOutputsTheReconcilerFoundAsWanted_QueuesNothing()
+    {
+        await using var f = await ReconcilerFixture.StartAsync(Ct);
+        await f.ApplyAsync(FaultYaml.AutoWasm("auth", FaultYaml.Tag), "auth", Ct);
+        await f.ApplyAsync(FaultYaml.AutoWasm("drifted", FaultYaml.Tag), "drifted", Ct);
+        await f.ReconcileAsync("auth", Ct);
+        await f.ReconcileAsync("drifted", Ct);
+
+        // A restarted controller: nothing recorded; each reconcile reads its output and finds it as wanted.
+        var writes = new OwnWrites();
+        await using var restarted = new AutoWasmReconciler(f.Store, f.Client, new WasmSourceRequestFactory(f.Client), f.Modules, f.Retention, Microsoft.Extensions.Options.Options.Create(f.OperatorOptions), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AutoWasmReconciler>.Instance, ownWrites: writes);
+        await f.DriveAsync(restarted, new ReconcileRequest(new ObjectKey("default", "auth")), Ct);
+        await f.DriveAsync(restarted, new ReconcileRequest(new ObjectKey("default", "drifted")), Ct);
+        Assert.Equal(2, writes.Pending);
+
+        // Someone edits one output after it was read; then the output watch lists both (it started after the reconciles).
+        var drifted = await f.EnvoyFilters.GetAsync("default", "drifted", Ct);
+        await f.EnvoyFilters.ReplaceAsync(drifted with { Spec = drifted.Spec with { Priority = 99 } }, cancellationToken: Ct);
+        await using var watches = new OperatorWatches(f.Client, null, null, TimeProvider.System);
+        var informer = watches.Outputs("EnvoyFilter");
+        await informer.StartAsync(Ct);
+        await informer.WaitForSyncAsync(Ct);
+        var keys = informer.List()
+            .Select(o => new InformerEvent<OwnedOutput> { Type = InformerEventType.Added, Namespace = "default", Name = o.Metadata.Name!, Object = o })
+            .SelectMany(e => OperatorWatches.Owner(e, writes, "EnvoyFilter"))
+            .ToList();
+
+        Assert.Equal([new ObjectKey("default", "drifted")], keys);
+        Assert.Equal(0, writes.Pending);
+    }
+
+    [Fact]
     public async Task OutputInformer_KeepsMetadataAndAFingerprint_NotTheSpec()
     {
         await using var f = await ReconcilerFixture.StartAsync(Ct);
