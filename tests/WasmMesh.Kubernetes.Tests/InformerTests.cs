@@ -182,13 +182,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         await informer.WaitForSyncAsync(_ct).WaitAsync(TimeSpan.FromSeconds(20), _ct);
         Assert.Equal(2, informer.ByIndex("color", "red").Count);
 
-        await Eventually(() => gated.WatchCalls >= 1);
-        gated.Close();
-        await Eventually(() =>
-        {
-            server.DropWatches();
-            return gated.Waiting;
-        });
+        await DisconnectAsync(server, gated);
         await widgets.DeleteAsync("default", "goes", cancellationToken: _ct);
         await widgets.CreateAsync(Widgets.New("default", "new", color: "green"), cancellationToken: _ct);
         server.CompactHistory();
@@ -234,15 +228,7 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
             }
         }, _ct);
 
-        await Eventually(() => gated.WatchCalls >= 1);
-        gated.Close();
-
-        // A watch call counts before the server registers its stream: keep dropping until the informer is back at the gate.
-        await Eventually(() =>
-        {
-            server.DropWatches();
-            return gated.Waiting;
-        });
+        await DisconnectAsync(server, gated);
 
         await secrets.DeleteAsync("default", "goes", cancellationToken: _ct);
         await secrets.CreateAsync(Widgets.New("default", "new"), cancellationToken: _ct);
@@ -366,6 +352,20 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
         }
 
         Assert.Equal([InformerEventType.Added, InformerEventType.Resync], seen);
+    }
+
+    /// <summary>Holds the informer's next watch at the gate and drops the current one: changes made now reach it only by a relist or a resumed watch.</summary>
+    private static async Task DisconnectAsync(KubernetesTestServer server, GatedResourceClient<Widget> gated)
+    {
+        await Eventually(() => gated.WatchCalls >= 1);
+        gated.Close();
+
+        // A watch call counts before the server registers its stream: keep dropping until the informer is back at the gate.
+        await Eventually(() =>
+        {
+            server.DropWatches();
+            return gated.Waiting;
+        });
     }
 
     private static async Task Eventually(Func<bool> condition)

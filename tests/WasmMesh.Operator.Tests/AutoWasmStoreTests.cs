@@ -61,27 +61,6 @@ public sealed class AutoWasmStoreTests
         await autowasms.ReplaceStatusAsync(current with { Status = new AutoWasmStatus { Phase = AutoWasmPhase.Synced, Sha256 = sha } }, cancellationToken: Ct);
     }
 
-    private static string Yaml(string ns, string name) => $"""
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: {ns}
-        ---
-        apiVersion: wasm.tcm.io/v1alpha1
-        kind: AutoWasm
-        metadata:
-          name: {name}
-          namespace: {ns}
-        spec:
-          filter:
-            applyPorts: [9080]
-            rootID: test
-            vmID: test
-            source:
-              registry:
-                image: registry.example.com/team/filter:v1
-          selector:
-            matchLabels:
-              app: details
-        """;
+    private static string Yaml(string ns, string name)
+        => $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n---\n" + Faults.FaultYaml.AutoWasm(name, Faults.FaultYaml.Tag, ns: ns);
 }

@@ -1,6 +1,6 @@
 namespace WasmMesh.Operator.Tests.Faults;
 
-/// <summary>AutoWasm manifests (namespace default, the reference filter shape) for the fault tests.</summary>
+/// <summary>AutoWasm manifests (namespace default unless named, the reference filter shape) for the operator tests.</summary>
 internal static class FaultYaml
 {
     /// <summary>A registry tag source.</summary>
@@ -10,8 +10,8 @@ internal static class FaultYaml
     public static string Object(string url, string? sha256 = null)
         => $"object:\n  url: {url}" + (sha256 is null ? string.Empty : $"\n  sha256: \"{sha256}\"");
 
-    /// <summary>An AutoWasm named <paramref name="name"/> with <paramref name="source"/> (YAML under spec.filter.source).</summary>
-    public static string AutoWasm(string name, string source, string? secret = null)
+    /// <summary>An AutoWasm named <paramref name="name"/> in <paramref name="ns"/> with <paramref name="source"/> (YAML under spec.filter.source).</summary>
+    public static string AutoWasm(string name, string source, string? secret = null, string ns = "default")
     {
         var indented = string.Join('\n', source.Split('\n').Select(line => "      " + line));
         return $"""
@@ -19,7 +19,7 @@ internal static class FaultYaml
             kind: AutoWasm
             metadata:
               name: {name}
-              namespace: default
+              namespace: {ns}
             spec:
             {(secret is null ? string.Empty : $"  secret: {secret}")}
               filter:
