@@ -387,19 +387,28 @@ public sealed class InformerTests(ServerFixture fixture) : IClassFixture<ServerF
 
         public int WatchCalls => Volatile.Read(ref _watchCalls);
 
-        public bool Waiting { get; private set; }
+        private volatile bool _waiting;
+
+        public bool Waiting
+        {
+            get => _waiting;
+            private set => _waiting = value;
+        }
 
         public KubernetesResourceType ResourceType => inner.ResourceType;
 
-        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Close() => Volatile.Write(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-        public void Open() => _gate.TrySetResult();
+        public void Open() => Volatile.Read(ref _gate).TrySetResult();
 
         public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? namespaceName = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _watchCalls);
-            Waiting = !_gate.Task.IsCompleted;
-            await _gate.Task.WaitAsync(cancellationToken);
+
+            // One read of the gate: a Close() between the flag and the wait must not hold this call with Waiting false.
+            var gate = Volatile.Read(ref _gate);
+            Waiting = !gate.Task.IsCompleted;
+            await gate.Task.WaitAsync(cancellationToken);
             Waiting = false;
             await foreach (var e in inner.WatchAsync(namespaceName, options, cancellationToken))
             {
